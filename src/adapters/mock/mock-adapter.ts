@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdapterFactory, ChatRequest, ChatResult, EmbeddingRequest, StreamEvent } from '../types.js';
+import { generateMockReply, type MockReply } from './generate-mock-reply.js';
+import { mockEmbedding } from './mock-embedding.js';
+import { countMockTokens, mockUsage } from './mock-usage.js';
+
+/**
+ * The offline, deterministic `mock` provider: serves any upstream model name, needs no base URL
+ * or key. Options: `latencyMs` (before the answer), `chunkDelayMs` (between streamed chunks),
+ * `reply` (a fixed text), `dimensions` (embedding size, default 16). Sampling parameters are
+ * accepted and have no effect.
+ */
+interface MockOptions {
+  latencyMs: number;
+  chunkDelayMs: number;
+  reply: string | undefined;
+  dimensions: number;
+}
+
+function readOptions(options: Record<string, unknown> | undefined): MockOptions {
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' && value >= 0 ? value : fallback);
+  return {
+    latencyMs: number(options?.latencyMs, 0),
+    chunkDelayMs: number(options?.chunkDelayMs, 0),
+    reply: typeof options?.reply === 'string' ? options.reply : undefined,
+    dimensions: Math.max(1, Math.floor(number(options?.dimensions, 16))),
+  };
+}
+
+function replyText(reply: MockReply): string {
+  return reply.kind === 'text' ? reply.text : reply.arguments;
+}
+
+/** Splits text into word-sized pieces that concatenate back to exactly the text. */
+function pieces(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [text];
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms > 0) await sleep(ms, undefined, { signal });
+  else signal.throwIfAborted();
+}
+
+export const createMockAdapter: AdapterFactory = (settings) => {
+  const options = readOptions(settings.options);
+
+  return {
+    async chat(request, call): Promise<ChatResult> {
+      await pause(options.latencyMs, call.signal);
+      const reply = generateMockReply(request, options.reply);
+      return {
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: reply.kind === 'text' ? reply.text : null,
+              refusal: null,
+              ...(reply.kind === 'tool_call'
+                ? { tool_calls: [{ id: reply.id, type: 'function' as const, function: { name: reply.name, arguments: reply.arguments } }] }
+                : {}),
+            },
+            logprobs: null,
+            finish_reason: reply.kind === 'text' ? 'stop' : 'tool_calls',
+          },
+        ],
+        usage: mockUsage(request, replyText(reply)),
+      };
+    },
+
+    async chatStream(request: ChatRequest, call) {
+      await pause(options.latencyMs, call.signal);
+      const reply = generateMockReply(request, options.reply);
+      async function* events(): AsyncGenerator<StreamEvent> {
+        if (reply.kind === 'tool_call') {
+          yield { type: 'tool_call_start', toolIndex: 0, id: reply.id, name: reply.name };
+          for (const piece of pieces(reply.arguments)) {
+            await pause(options.chunkDelayMs, call.signal);
+            yield { type: 'tool_call_arguments', toolIndex: 0, arguments: piece };
+          }
+          yield { type: 'finish', reason: 'tool_calls' };
+        } else {
+          for (const piece of pieces(reply.text)) {
+            await pause(options.chunkDelayMs, call.signal);
+            yield { type: 'text', text: piece };
+          }
+          yield { type: 'finish', reason: 'stop' };
+        }
+        yield { type: 'usage', usage: mockUsage(request, replyText(reply)) };
+      }
+      return events();
+    },
+
+    async embed(request: EmbeddingRequest, call) {
+      await pause(options.latencyMs, call.signal);
+      const inputs = Array.isArray(request.input) ? request.input : [request.input];
+      const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)));
+      const dimensions = request.dimensions ?? options.dimensions;
+      const promptTokens = texts.reduce((sum, text) => sum + countMockTokens(text), 0);
+      return {
+        vectors: texts.map((text) => mockEmbedding(text, dimensions)),
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      };
+    },
+  };
+};

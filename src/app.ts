@@ -1,0 +1,44 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import errorHandler from './plugins/error-handler.js';
+import modelRouter from './plugins/model-router.js';
+import requestContext from './plugins/request-context.js';
+import storage from './plugins/storage.js';
+import usage from './plugins/usage.js';
+import validation from './plugins/validation.js';
+import healthRoutes from './routes/health.js';
+import chatCompletionsRoutes from './routes/v1/chat-completions.js';
+import embeddingsRoutes from './routes/v1/embeddings.js';
+import modelsRoutes from './routes/v1/models.js';
+import { serverOptions, type GatewayOptions } from './options.js';
+
+/** The gateway as a Fastify plugin: everything but listening. */
+export const gatewayApp = fp(
+  async function gateway(fastify: FastifyInstance, options: GatewayOptions) {
+    const { env } = options;
+    fastify.decorate('draining', false);
+    await fastify.register(validation);
+    await fastify.register(requestContext);
+    await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });
+    await fastify.register(storage, { dataDir: env.GATEWAY_DATA_DIR, secretKeyHex: env.GATEWAY_SECRET_KEY });
+    await fastify.register(usage);
+    await fastify.register(modelRouter, {
+      configFile: env.GATEWAY_CONFIG,
+      upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      allowPrivateFetch: env.GATEWAY_ALLOW_PRIVATE_FETCH,
+    });
+    await fastify.register(healthRoutes);
+    await fastify.register(chatCompletionsRoutes);
+    await fastify.register(embeddingsRoutes);
+    await fastify.register(modelsRoutes);
+  },
+  { name: 'gateway' },
+);
+
+/** Builds a ready-to-listen gateway from the shared options (used by server.ts and the tests). */
+export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
+  const fastify = Fastify(serverOptions(options));
+  await fastify.register(gatewayApp, options);
+  await fastify.ready();
+  return fastify;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The environment contract (DESIGN §7). Validated once at boot; an invalid value stops the
+ * boot with a message naming the variable and the expected form.
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0'], { message: "expected 'true' or 'false'" })
+  .transform((value) => value === 'true' || value === '1');
+
+const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ message: 'expected a whole number' })
+    .int('expected a whole number')
+    .positive('expected a positive number')
+    .default(fallback);
+
+export const envSchema = z.object({
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_DATA_DIR: z.string().min(1).default('./data'),
+  GATEWAY_CONFIG: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  GATEWAY_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hexadecimal characters (openssl rand -hex 32)')
+    .optional(),
+  GATEWAY_JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
+  GATEWAY_MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024),
+  GATEWAY_SHUTDOWN_GRACE_MS: positiveInt(25_000),
+  GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),
+  DATABASE_URL: z.string().url('expected a URL such as postgres://user@host/db').optional(),
+  REDIS_URL: z.string().url('expected a URL such as redis://127.0.0.1:6379').optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses the environment; empty strings count as unset, as shells and .env files produce them. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+}

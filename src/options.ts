@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyServerOptions } from 'fastify';
+import type { Env } from './config/env.js';
+
+/**
+ * The one options object shared by `server.ts` and the test helper: the validated environment
+ * and the Fastify server options derived from it.
+ */
+export interface GatewayOptions {
+  env: Env;
+  /** Overrides the pino logger (tests pass `false` or a stream). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const wellFormedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A caller's well-formed `x-request-id` is kept, so a trace spans client, gateway and provider. */
+export function requestIdFor(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && wellFormedRequestId.test(given)) return given;
+  return `req_${randomUUID().replace(/-/g, '')}`;
+}
+
+/** Never logged, wherever they appear. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-goog-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+];
+
+export function serverOptions(options: GatewayOptions): FastifyServerOptions {
+  return {
+    logger: options.logger ?? { level: options.env.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    genReqId: requestIdFor,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: options.env.GATEWAY_MAX_BODY_BYTES,
+    // Streams can run long; the gateway's own upstream deadline governs them.
+    requestTimeout: 0,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    trustProxy: false,
+  };
+}

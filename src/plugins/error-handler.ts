@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { GatewayError, isGatewayError, toEnvelope } from '../errors.js';
+import { ClientClosedRequest } from '../routing/upstream-deadline.js';
+
+/** Fastify's own errors, mapped onto the catalogue. */
+function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayError | null {
+  if (error.validation) {
+    const first = error.validation[0];
+    const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const where = error.validationContext ?? 'body';
+    return new GatewayError('invalid_request', `Invalid ${where}: ${field ? `'${field}' ` : ''}${first?.message ?? error.message}.`, {
+      param: field ?? null,
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new GatewayError('body_too_large', `The request body is larger than ${maxBodyBytes} bytes.`, {
+        hint: 'Send a smaller body; the limit is GATEWAY_MAX_BODY_BYTES.',
+      });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new GatewayError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new GatewayError('invalid_request', 'The request body is empty; a JSON object is expected.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new GatewayError('invalid_request', `The request body is not valid JSON: ${error.message}`);
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && error.message.includes('JSON'))) {
+    return new GatewayError('invalid_request', `The request body is not valid JSON: ${error.message}`);
+  }
+  return null;
+}
+
+export function sendGatewayError(reply: FastifyReply, error: GatewayError): FastifyReply {
+  return reply
+    .code(error.status)
+    .headers({ ...error.headers, 'x-gateway-error-source': error.source })
+    .send(toEnvelope(error, reply.request.id));
+}
+
+/** The one error handler: every error leaves as the one OpenAI-style envelope (DESIGN §2). */
+export default fp(
+  async function errorHandler(fastify: FastifyInstance, options: { maxBodyBytes: number }) {
+    fastify.setErrorHandler((raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+      if (raw instanceof ClientClosedRequest) {
+        request.call.cancelled = true;
+        return reply.code(499).send();
+      }
+      const known = isGatewayError(raw) ? raw : fromFastifyError(raw as FastifyError, options.maxBodyBytes);
+      if (known) {
+        if (known.status >= 500) request.log.warn({ err: raw, code: known.code }, 'call failed');
+        return sendGatewayError(reply, known);
+      }
+      request.log.error({ err: raw }, 'unexpected error');
+      return sendGatewayError(
+        reply,
+        new GatewayError('internal_error', 'The gateway failed unexpectedly; the details are in the server log under this request id.'),
+      );
+    });
+
+    fastify.setNotFoundHandler((request, reply) =>
+      sendGatewayError(
+        reply,
+        new GatewayError('route_not_found', `There is no route ${request.method} ${request.url.split('?')[0]}.`, {
+          hint: 'The API lives under /v1 (chat/completions, embeddings, models) and /admin; /docs describes it.',
+        }),
+      ),
+    );
+  },
+  { name: 'error-handler', dependencies: ['request-context'] },
+);

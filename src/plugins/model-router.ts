@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { adapterFactories } from '../adapters/registry.js';
+import { loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
+import { applyGatewayConfig } from '../config/apply-gateway-config.js';
+import { loadGatewayConfig } from '../config/gateway-config.js';
+import { createImageFetcher } from '../routing/image-fetcher.js';
+import { Invoker } from '../routing/invoker.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The current model catalog; replaced whole by `reloadCatalog()` after every admin write. */
+    catalog: ModelCatalog;
+    reloadCatalog(): void;
+    invoker: Invoker;
+  }
+}
+
+export interface ModelRouterOptions {
+  configFile: string | undefined;
+  upstreamTimeoutMs: number;
+  allowPrivateFetch: boolean;
+}
+
+/** Applies the configuration file, loads the model catalog and builds the invoker. */
+export default fp(
+  async function modelRouter(fastify: FastifyInstance, options: ModelRouterOptions) {
+    if (options.configFile !== undefined) {
+      applyGatewayConfig(fastify.db, loadGatewayConfig(options.configFile), fastify.secrets);
+      fastify.log.info({ file: options.configFile }, 'configuration applied');
+    }
+    const fetchImage = createImageFetcher(options.allowPrivateFetch);
+    const load = () => loadModelCatalog({ db: fastify.db, secrets: fastify.secrets, factories: adapterFactories, fetchImage });
+    fastify.decorate('catalog', load());
+    fastify.decorate('reloadCatalog', function reloadCatalog(this: FastifyInstance) {
+      fastify.catalog = load();
+    });
+    fastify.decorate('invoker', new Invoker(options.upstreamTimeoutMs));
+  },
+  { name: 'model-router', dependencies: ['storage'] },
+);

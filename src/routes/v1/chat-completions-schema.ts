@@ -1,0 +1,98 @@
+/**
+ * JSON Schema of the chat request. It checks what the gateway must rely on and the types of
+ * the parameters it knows; unknown parameters are allowed and kept (adapters decide whether
+ * a provider can honour them).
+ */
+const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+
+const contentPart = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { type: 'string' },
+    text: { type: 'string' },
+    image_url: {
+      type: 'object',
+      required: ['url'],
+      properties: { url: { type: 'string', minLength: 1 }, detail: { type: 'string', enum: ['auto', 'low', 'high'] } },
+    },
+  },
+};
+
+const toolCall = {
+  type: 'object',
+  required: ['id', 'function'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    type: { type: 'string', const: 'function' },
+    function: {
+      type: 'object',
+      required: ['name', 'arguments'],
+      properties: { name: { type: 'string', minLength: 1 }, arguments: { type: 'string' } },
+    },
+  },
+};
+
+const message = {
+  type: 'object',
+  required: ['role'],
+  properties: {
+    role: { type: 'string', enum: ['system', 'developer', 'user', 'assistant', 'tool'] },
+    content: { anyOf: [{ type: 'string' }, { type: 'array', items: contentPart }, { type: 'null' }] },
+    name: { type: 'string' },
+    tool_calls: { type: 'array', items: toolCall },
+    tool_call_id: { type: 'string' },
+  },
+  allOf: [
+    { if: { properties: { role: { const: 'tool' } } }, then: { required: ['tool_call_id', 'content'] } },
+    { if: { properties: { role: { enum: ['system', 'developer', 'user'] } } }, then: { required: ['content'] } },
+  ],
+};
+
+export const chatCompletionsBodySchema = {
+  type: 'object',
+  required: ['model', 'messages'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    messages: { type: 'array', minItems: 1, items: message },
+    stream: nullable({ type: 'boolean' }),
+    stream_options: nullable({ type: 'object', properties: { include_usage: { type: 'boolean' } } }),
+    temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
+    top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+    n: nullable({ type: 'integer', minimum: 1, maximum: 128 }),
+    max_tokens: nullable({ type: 'integer', minimum: 1 }),
+    max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
+    stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 16 }, { type: 'null' }] },
+    seed: nullable({ type: 'integer' }),
+    presence_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+    frequency_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+    user: { type: 'string' },
+    tools: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'function'],
+        properties: {
+          type: { type: 'string', const: 'function' },
+          function: {
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string', minLength: 1 }, description: { type: 'string' }, parameters: { type: 'object' } },
+          },
+        },
+      },
+    },
+    tool_choice: {
+      anyOf: [
+        { type: 'string', enum: ['none', 'auto', 'required'] },
+        { type: 'object', required: ['type', 'function'], properties: { function: { type: 'object', required: ['name'] } } },
+      ],
+    },
+    parallel_tool_calls: { type: 'boolean' },
+    response_format: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] } },
+    },
+  },
+} as const;

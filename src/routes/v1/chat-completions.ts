@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatRequest, ChatResult } from '../../adapters/types.js';
+import { ChunkEncoder } from '../../streaming/chunk-encoder.js';
+import { sseBody } from '../../streaming/sse-body.js';
+import { chatCompletionsBodySchema } from './chat-completions-schema.js';
+import { clientGoneSignal } from './client-signal.js';
+
+function completionId(requestId: string): string {
+  return `chatcmpl-${requestId.replace(/^req_/, '')}`;
+}
+
+function toChatCompletion(result: ChatResult, requestId: string, model: string) {
+  return {
+    id: completionId(requestId),
+    object: 'chat.completion' as const,
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: result.choices,
+    usage: result.usage,
+    system_fingerprint: null,
+  };
+}
+
+export default async function chatCompletionsRoutes(fastify: FastifyInstance) {
+  fastify.post<{ Body: ChatRequest }>(
+    '/v1/chat/completions',
+    { schema: { body: chatCompletionsBodySchema } },
+    async (request, reply) => {
+      const body = request.body;
+      const call = request.call;
+      call.endpoint = 'chat';
+      call.requestedModel = body.model;
+      call.stream = body.stream === true;
+      const model = fastify.catalog.resolve(body.model, 'chat');
+      const context = { requestId: request.id, clientSignal: clientGoneSignal(reply), record: call };
+
+      if (body.stream !== true) {
+        const result = await fastify.invoker.chat(model, body, context);
+        call.usage = result.usage;
+        return toChatCompletion(result, request.id, model.name);
+      }
+      const events = await fastify.invoker.openChatStream(model, body, context);
+      return sendStream(fastify, request, reply, events, body);
+    },
+  );
+}
+
+function sendStream(
+  fastify: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  events: AsyncIterable<import('../../adapters/types.js').StreamEvent>,
+  body: ChatRequest,
+) {
+  const started = performance.now();
+  const encoder = new ChunkEncoder(
+    completionId(request.id),
+    body.model,
+    Math.floor(Date.now() / 1000),
+    body.stream_options?.include_usage === true,
+  );
+  const call = request.call;
+  const stream = sseBody(events, encoder, {
+    requestId: request.id,
+    onFirstToken: () => {
+      call.ttftMs = performance.now() - started;
+    },
+    onEnd: ({ error, cancelled }) => {
+      if (cancelled) call.cancelled = true;
+      if (error) call.streamErrorCode = error.code;
+      call.usage = encoder.usage;
+      if (call.usage === null) {
+        const completion = fastify.tokenCounter.count(encoder.producedText());
+        call.usage = { prompt_tokens: 0, completion_tokens: completion, total_tokens: completion };
+        call.tokensEstimated = true;
+      }
+    },
+    onUnexpectedError: (error) => request.log.error({ err: error }, 'unexpected error while streaming'),
+  });
+  return reply
+    .header('content-type', 'text/event-stream; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('x-accel-buffering', 'no')
+    .send(Readable.from(stream, { objectMode: false }));
+}
