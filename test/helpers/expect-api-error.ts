@@ -1,10 +1,6 @@
 import OpenAI from 'openai';
 
-interface Assert {
-  ok(value: unknown, message?: string): void;
-  fail(message?: string): void;
-  equal(actual: unknown, expected: unknown, message?: string): void;
-}
+import type { Test } from 'tap';
 
 type ApiErrorClass = new (...args: never[]) => InstanceType<typeof OpenAI.APIError>;
 
@@ -20,7 +16,7 @@ export interface ExpectedApiError {
  * returns the error for further checks. (tap's `rejects` does not match classes by instanceof.)
  */
 export async function expectApiError(
-  t: Assert,
+  t: Test,
   call: Promise<unknown>,
   errorClass: ApiErrorClass,
   expected: ExpectedApiError = {},
