@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import adminAuth from './plugins/admin-auth.js';
 import errorHandler from './plugins/error-handler.js';
 import modelRouter from './plugins/model-router.js';
 import requestContext from './plugins/request-context.js';
+import stateEvents from './plugins/state-events.js';
 import storage from './plugins/storage.js';
 import usage from './plugins/usage.js';
 import validation from './plugins/validation.js';
@@ -21,7 +23,9 @@ export const gatewayApp = fp(
     await fastify.register(requestContext);
     await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });
     await fastify.register(storage, { dataDir: env.GATEWAY_DATA_DIR, secretKeyHex: env.GATEWAY_SECRET_KEY });
+    await fastify.register(stateEvents);
     await fastify.register(usage);
+    await fastify.register(adminAuth, { jwtSecret: env.GATEWAY_JWT_SECRET, dataDir: env.GATEWAY_DATA_DIR });
     await fastify.register(modelRouter, {
       configFile: env.GATEWAY_CONFIG,
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS,

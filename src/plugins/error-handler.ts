@@ -35,6 +35,11 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
 }
 
 export function sendGatewayError(reply: FastifyReply, error: GatewayError): FastifyReply {
+  const call = reply.request.call;
+  if (call) {
+    call.errorCode = error.code;
+    call.errorLayer = error.layer;
+  }
   return reply
     .code(error.status)
     .headers({ ...error.headers, 'x-gateway-error-source': error.source })

@@ -35,7 +35,8 @@ export default fp(
     fastify.decorate('reloadCatalog', function reloadCatalog(this: FastifyInstance) {
       fastify.catalog = load();
     });
+    fastify.onStateChange(() => fastify.reloadCatalog());
     fastify.decorate('invoker', new Invoker(options.upstreamTimeoutMs));
   },
-  { name: 'model-router', dependencies: ['storage'] },
+  { name: 'model-router', dependencies: ['storage', 'state-events'] },
 );

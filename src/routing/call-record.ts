@@ -1,11 +1,23 @@
 import type { Usage } from '../adapters/types.js';
 
+/** One step of the decision chain as the call log and the explainers show it. */
+export interface DecisionStep {
+  layer: string;
+  outcome: 'pass' | 'deny' | 'skip';
+  detail: string;
+}
+
 /**
- * What the gateway learned while serving one call: filled in by the router and the routes,
- * read by the call log and metrics when the response ends.
+ * What the gateway learned while serving one call: filled in by the policy chain, the router
+ * and the routes; read by the call log and metrics when the response ends.
  */
 export interface CallRecord {
   endpoint: 'chat' | 'embeddings' | 'models' | 'other';
+  /** Identity, once the key is known (the policy chain sets these). */
+  tenantId: string | null;
+  consumerId: string | null;
+  keyId: string | null;
+  decisionTrace: DecisionStep[];
   requestedModel: string | null;
   stream: boolean;
   providerName: string | null;
@@ -17,13 +29,18 @@ export interface CallRecord {
   tokensEstimated: boolean;
   /** Set when the client went away before the answer ended. */
   cancelled: boolean;
-  /** Set when an error ended a stream after its 200 was sent. */
-  streamErrorCode: string | null;
+  /** The catalogue code and layer of the error that ended the call (before or during a stream). */
+  errorCode: string | null;
+  errorLayer: string | null;
 }
 
 export function newCallRecord(): CallRecord {
   return {
     endpoint: 'other',
+    tenantId: null,
+    consumerId: null,
+    keyId: null,
+    decisionTrace: [],
     requestedModel: null,
     stream: false,
     providerName: null,
@@ -34,6 +51,7 @@ export function newCallRecord(): CallRecord {
     usage: null,
     tokensEstimated: false,
     cancelled: false,
-    streamErrorCode: null,
+    errorCode: null,
+    errorLayer: null,
   };
 }

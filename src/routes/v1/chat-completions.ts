@@ -68,7 +68,10 @@ function sendStream(
     },
     onEnd: ({ error, cancelled }) => {
       if (cancelled) call.cancelled = true;
-      if (error) call.streamErrorCode = error.code;
+      if (error) {
+        call.errorCode = error.code;
+        call.errorLayer = error.layer;
+      }
       call.usage = encoder.usage;
       if (call.usage === null) {
         const completion = fastify.tokenCounter.count(encoder.producedText());
