@@ -1,0 +1,91 @@
+import t from 'tap';
+import OpenAI from 'openai';
+import { expectApiError } from '../../helpers/expect-api-error.js';
+import { startGateway } from '../../helpers/gateway.js';
+
+interface Envelope {
+  error: { code: string; type: string; param: string | null; layer: string; message: string; request_id: string };
+}
+
+t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps serving', async (t) => {
+  const gw = await startGateway(t, { env: { GATEWAY_MAX_BODY_BYTES: '4096' } });
+  const apiKey = gw.client().apiKey;
+  const post = async (path: string, body: string, contentType = 'application/json') => {
+    const response = await fetch(gw.origin + path, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${apiKey}` },
+      body,
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Envelope };
+  };
+  const message = [{ role: 'user', content: 'hi' }];
+
+  const cases: Array<{ name: string; path?: string; body: string; contentType?: string; status: number; code: string; param?: string }> = [
+    { name: 'malformed JSON', body: '{"model": "mock-chat", "messages": [', status: 400, code: 'invalid_request' },
+    { name: 'empty body', body: '', status: 400, code: 'invalid_request' },
+    { name: 'a JSON array instead of an object', body: '[]', status: 400, code: 'invalid_request' },
+    { name: 'missing model', body: JSON.stringify({ messages: message }), status: 400, code: 'invalid_request', param: 'model' },
+    { name: 'model of the wrong type', body: JSON.stringify({ model: 7, messages: message }), status: 400, code: 'invalid_request', param: 'model' },
+    { name: 'messages as a string', body: JSON.stringify({ model: 'mock-chat', messages: 'hi' }), status: 400, code: 'invalid_request', param: 'messages' },
+    { name: 'empty messages', body: JSON.stringify({ model: 'mock-chat', messages: [] }), status: 400, code: 'invalid_request', param: 'messages' },
+    { name: 'unknown role', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'wizard', content: 'x' }] }), status: 400, code: 'invalid_request', param: 'messages.0.role' },
+    { name: 'tool message without tool_call_id', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'tool', content: 'x' }] }), status: 400, code: 'invalid_request' },
+    { name: 'temperature as a string', body: JSON.stringify({ model: 'mock-chat', messages: message, temperature: 'hot' }), status: 400, code: 'invalid_request', param: 'temperature' },
+    { name: 'temperature out of range', body: JSON.stringify({ model: 'mock-chat', messages: message, temperature: 3 }), status: 400, code: 'invalid_request', param: 'temperature' },
+    { name: 'stream as a string', body: JSON.stringify({ model: 'mock-chat', messages: message, stream: 'yes' }), status: 400, code: 'invalid_request', param: 'stream' },
+    { name: 'unknown model', body: JSON.stringify({ model: 'no-such-model', messages: message }), status: 404, code: 'model_not_found', param: 'model' },
+    { name: 'an embedding model on chat', body: JSON.stringify({ model: 'mock-embed', messages: message }), status: 404, code: 'model_not_found', param: 'model' },
+    { name: 'a chat model on embeddings', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-chat', input: 'x' }), status: 404, code: 'model_not_found', param: 'model' },
+    { name: 'embeddings with an empty input', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: '' }), status: 400, code: 'invalid_request', param: 'input' },
+    { name: 'oversized body', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }), status: 413, code: 'body_too_large' },
+    { name: 'not JSON at all', body: 'model=mock-chat', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
+  ];
+
+  for (const c of cases) {
+    const response = await post(c.path ?? '/v1/chat/completions', c.body, c.contentType);
+    t.equal(response.status, c.status, `${c.name}: status`);
+    t.equal(response.body.error?.code, c.code, `${c.name}: code`);
+    if (c.param !== undefined) t.equal(response.body.error.param, c.param, `${c.name}: param names the field`);
+    t.ok(response.body.error.message.length > 10, `${c.name}: a message that says what is wrong`);
+    t.equal(response.body.error.request_id, response.headers.get('x-request-id'), `${c.name}: request id in body and header`);
+    t.equal(response.headers.get('x-gateway-error-source'), 'gateway', `${c.name}: error source`);
+    t.notMatch(JSON.stringify(response.body), /at .*\.(ts|js):\d+/, `${c.name}: no stack trace`);
+  }
+
+  const unknownRoute = await fetch(`${gw.origin}/v1/nothing-here`);
+  t.equal(unknownRoute.status, 404);
+  t.equal(((await unknownRoute.json()) as Envelope).error.code, 'route_not_found');
+
+  const still = await gw.client().chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'still there?' }] });
+  t.match(still.choices[0]?.message.content, /still there/, 'the server keeps serving');
+});
+
+t.test('unknown OpenAI parameters are accepted, not stripped', async (t) => {
+  const gw = await startGateway(t);
+  const completion = await gw.client().chat.completions.create({
+    model: 'mock-chat',
+    messages: [{ role: 'user', content: 'hi' }],
+    // @ts-expect-error a parameter the SDK types do not know yet
+    some_future_parameter: { enabled: true },
+  });
+  t.equal(completion.choices[0]?.finish_reason, 'stop');
+});
+
+t.test('the SDK maps a 404 to NotFoundError with the catalogue code', async (t) => {
+  const gw = await startGateway(t);
+  await expectApiError(t, gw.client().chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), OpenAI.NotFoundError, {
+    status: 404,
+    code: 'model_not_found',
+    layer: 'model',
+  });
+});
+
+t.test('a caller request id is kept; a malformed one is replaced', async (t) => {
+  const gw = await startGateway(t);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${gw.client().apiKey}` };
+  const body = JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] });
+  const kept = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { ...headers, 'x-request-id': 'trace-123.abc' }, body });
+  t.equal(kept.headers.get('x-request-id'), 'trace-123.abc');
+  const replaced = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { ...headers, 'x-request-id': 'bad id with spaces' }, body });
+  t.match(replaced.headers.get('x-request-id'), /^req_[0-9a-f]{32}$/);
+});
