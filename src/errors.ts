@@ -72,6 +72,9 @@ export const errorCatalogue = {
   resource_not_found: entry(404, 'not_found_error', 'admin'),
   resource_conflict: entry(409, 'conflict_error', 'admin'),
   resource_in_use: entry(409, 'conflict_error', 'admin'),
+  // GET /metrics when GATEWAY_METRICS_TOKEN is set.
+  metrics_token_missing: entry(401, 'authentication_error', 'admin'),
+  metrics_token_invalid: entry(401, 'authentication_error', 'admin'),
   // The gateway itself.
   service_unavailable: entry(503, 'server_error', 'gateway'),
   internal_error: entry(500, 'server_error', 'gateway'),

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { GatewayDb } from '../db/client.js';
+import { newId } from '../ids.js';
 import { deployments, models, providers } from '../db/schema.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { GatewayConfig } from './gateway-config.js';
 
-export function newId(prefix: string): string {
-  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-}
+// Moved to src/ids.ts; re-exported for existing imports.
+export { newId };
 
 /**
  * Applies the file idempotently: providers and models it declares are created or updated

@@ -33,6 +33,16 @@ export const envSchema = z.object({
   GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),
   DATABASE_URL: z.string().url('expected a URL such as postgres://user@host/db').optional(),
   REDIS_URL: z.string().url('expected a URL such as redis://127.0.0.1:6379').optional(),
+  // Operations (issue 6): /metrics protection and overload shedding; 0 turns a threshold off.
+  GATEWAY_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),
+  GATEWAY_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ message: 'expected a whole number of milliseconds' }).int().min(0).default(1000),
+  /** Unset: 90 % of the V8 heap limit. */
+  GATEWAY_MAX_HEAP_USED_BYTES: z.coerce.number({ message: 'expected a whole number of bytes' }).int().min(0).optional(),
+  GATEWAY_MAX_RSS_BYTES: z.coerce.number({ message: 'expected a whole number of bytes' }).int().min(0).default(0),
+  // Call log (issue 5): off only for benchmarks; bodies are opt-in; 0 days keeps rows forever.
+  GATEWAY_CALL_LOG: booleanString.default(true),
+  GATEWAY_LOG_BODIES: booleanString.default(false),
+  GATEWAY_LOG_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'expected 0 (keep forever) or more days').default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

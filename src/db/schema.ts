@@ -220,9 +220,12 @@ export const callLogs = sqliteTable(
     responseBody: text('response_body'),
   },
   (table) => [
-    uniqueIndex('call_logs_request_id_idx').on(table.requestId),
+    // Not unique: a caller's own x-request-id is kept and may repeat (a client retrying with the
+    // same id); each call still gets its row, and GET /admin/logs/{requestId} shows the newest.
+    index('call_logs_request_id_idx').on(table.requestId),
     index('call_logs_created_idx').on(table.createdAt),
     index('call_logs_tenant_seq_idx').on(table.tenantId, table.seq),
+    index('call_logs_consumer_seq_idx').on(table.consumerId, table.seq),
     index('call_logs_key_seq_idx').on(table.keyId, table.seq),
     index('call_logs_model_seq_idx').on(table.requestedModel, table.seq),
     index('call_logs_outcome_seq_idx').on(table.outcome, table.seq),

@@ -9,6 +9,15 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
     const first = error.validation[0];
     const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
     const where = error.validationContext ?? 'body';
+    // `additionalProperties: false` (admin bodies): name the unknown field itself, not its parent.
+    const unknown = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    if (unknown !== undefined) {
+      const unknownField = field ? `${field}.${unknown}` : unknown;
+      return new GatewayError('invalid_request', `Invalid ${where}: unknown field '${unknownField}'.`, {
+        param: unknownField,
+        hint: 'Remove it or check its spelling; /docs lists the accepted fields.',
+      });
+    }
     return new GatewayError('invalid_request', `Invalid ${where}: ${field ? `'${field}' ` : ''}${first?.message ?? error.message}.`, {
       param: field ?? null,
     });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
+import { latestShippedMigration, migrationsApplied } from '../db/migration-status.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,17 +10,26 @@ declare module 'fastify' {
 }
 
 export default async function healthRoutes(fastify: FastifyInstance) {
+  // Read once: the shipped migrations do not change while the process runs.
+  const latestMigration = latestShippedMigration();
+
   fastify.get('/healthz', async () => ({ status: 'ok' }));
 
   fastify.get('/readyz', async (_request, reply) => {
-    const checks: Record<string, boolean> = { database: false, catalog: fastify.catalog !== undefined, draining: fastify.draining };
+    const checks: Record<string, boolean> = {
+      database: false,
+      migrations: false,
+      catalog: fastify.catalog !== undefined,
+      draining: fastify.draining,
+    };
     try {
       fastify.db.get(sql`select 1`);
       checks.database = true;
+      checks.migrations = migrationsApplied(fastify.sqlite, latestMigration);
     } catch {
       checks.database = false;
     }
-    const ready = checks.database && checks.catalog && !fastify.draining;
+    const ready = checks.database && checks.migrations && checks.catalog && !fastify.draining;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
 }

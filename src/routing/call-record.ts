@@ -32,6 +32,12 @@ export interface CallRecord {
   /** The catalogue code and layer of the error that ended the call (before or during a stream). */
   errorCode: string | null;
   errorLayer: string | null;
+  /** USD from the model's pricing, set by the call log once usage is final (metrics read it). */
+  costUsd: number | null;
+  /** Set by a streamed answer: settles once the stream has ended and usage, ttft and error are final. */
+  streamEnded: Promise<void> | null;
+  /** A streamed answer's text, kept only when the call log captures bodies (GATEWAY_LOG_BODIES). */
+  streamedText: string | null;
 }
 
 export function newCallRecord(): CallRecord {
@@ -53,5 +59,8 @@ export function newCallRecord(): CallRecord {
     cancelled: false,
     errorCode: null,
     errorLayer: null,
+    costUsd: null,
+    streamEnded: null,
+    streamedText: null,
   };
 }

@@ -23,7 +23,7 @@ t.test('a provider silent before its headers → 504 upstream_timeout from the p
     layer: 'upstream',
   });
   t.ok(Date.now() - started < 3000, 'answered at the deadline, not when the provider finished');
-  t.equal(error?.headers.get('x-gateway-error-source'), 'provider');
+  t.equal(error?.headers?.get('x-gateway-error-source'), 'provider');
 });
 
 t.test('a stream that goes silent between chunks ends with an in-band error event', async (t) => {

@@ -1,0 +1,114 @@
+/**
+ * The gateway benchmark (issue 7): direct → null proxy → gateway, side by side in one run.
+ *   npm run bench                 full run (~3 minutes)
+ *   npm run bench -- --quick      short run (~1 minute), for a smoke check
+ *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
+ * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { measureFirstChunk, runLoad, type LoadResult } from './load.js';
+import { startSubject, type Subject } from './subject-process.js';
+import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
+import { summarizeProfile } from './profile-summary.js';
+
+const args = new Set(process.argv.slice(2));
+const seconds = args.has('--quick') ? 3 : 8;
+const profile = args.has('--profile');
+const KEY_COUNT = 10_000;
+const urlLine = (output: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
+const tsx = ['--import', 'tsx'];
+
+interface ScenarioResult extends LoadResult {
+  subject: string;
+  scenario: string;
+  connections: number;
+  cpuMsPerRequest: number;
+  rssMbMax: number;
+}
+
+async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number): Promise<ScenarioResult> {
+  await runLoad(subject.url, body, headers, connections, 1); // warm-up: JIT, keep-alive pools
+  let rssMbMax = subject.rssMb();
+  const sampler = setInterval(() => (rssMbMax = Math.max(rssMbMax, subject.rssMb())), 200);
+  const cpuBefore = subject.cpuMs();
+  const load = await runLoad(subject.url, body, headers, connections, seconds);
+  const cpuMs = subject.cpuMs() - cpuBefore;
+  clearInterval(sampler);
+  return { subject: subject.name, scenario, connections, ...load, cpuMsPerRequest: cpuMs / Math.max(1, load.requests), rssMbMax };
+}
+
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+async function main(): Promise<void> {
+  const upstream = await startSubject('upstream', process.execPath, [...tsx, 'bench/fake-upstream.ts', '20', '0'], process.env, urlLine);
+  const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
+  const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT);
+  const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' };
+  const gatewayArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`, 'dist/server.js'] : ['dist/server.js'];
+  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info' }, (output) => {
+    const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
+    return match?.[1];
+  });
+
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const message = [{ role: 'user', content: 'Say hello.' }];
+  const jsonBody = (model: string) => JSON.stringify({ model, messages: message });
+  const streamBody = (model: string) => JSON.stringify({ model, messages: message, stream: true, stream_options: { include_usage: true } });
+  const results: ScenarioResult[] = [];
+  const firstChunk: Record<string, { p50Ms: number; p99Ms: number; failures: number }> = {};
+  for (const subject of [upstream, nullProxy, gateway]) {
+    const model = subject === gateway ? 'bench-model' : 'bench-upstream';
+    for (const connections of [1, 50]) {
+      results.push(await measure(subject, 'json', jsonBody(model), auth, connections));
+      results.push(await measure(subject, 'stream', streamBody(model), auth, connections));
+    }
+    firstChunk[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
+  }
+
+  await gateway.stop();
+  await nullProxy.stop();
+  await upstream.stop();
+
+  const row = (subject: string, scenario: string, connections: number) => results.find((r) => r.subject === subject && r.scenario === scenario && r.connections === connections) as ScenarioResult;
+  const summary = {
+    addedLatencyP50Ms: row('gateway', 'json', 1).p50Ms - row('upstream', 'json', 1).p50Ms,
+    addedLatencyP99Ms: row('gateway', 'json', 1).p99Ms - row('upstream', 'json', 1).p99Ms,
+    addedFirstChunkP50Ms: (firstChunk.gateway?.p50Ms ?? NaN) - (firstChunk.upstream?.p50Ms ?? NaN),
+    cpuRatioVsNullProxy: row('gateway', 'json', 50).cpuMsPerRequest / row('null-proxy', 'json', 50).cpuMsPerRequest,
+    gatewayRssMbMax: Math.max(...results.filter((r) => r.subject === 'gateway').map((r) => r.rssMbMax)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0) + Object.values(firstChunk).reduce((sum, r) => sum + r.failures, 0),
+  };
+  const targets = {
+    cpuAtMost2_5xNullProxy: summary.cpuRatioVsNullProxy <= 2.5,
+    addedP50AtMost0_5ms: summary.addedLatencyP50Ms <= 0.5,
+    addedP99AtMost2ms: summary.addedLatencyP99Ms <= 2,
+    addedFirstChunkAtMost1ms: summary.addedFirstChunkP50Ms <= 1,
+    rssAtMost200Mb: summary.gatewayRssMbMax <= 200,
+    zeroErrorsAndNon2xx: summary.non2xx === 0 && summary.errors === 0,
+  };
+
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot\n`);
+  console.log('subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors');
+  for (const r of results) {
+    console.log(
+      `${r.subject.padEnd(11)} ${r.scenario.padEnd(8)} ${String(r.connections).padStart(5)} ${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms).padStart(8)} ${fmt(r.p99Ms).padStart(8)} ${fmt(r.cpuMsPerRequest, 3).padStart(11)} ${fmt(r.rssMbMax, 0).padStart(7)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`,
+    );
+  }
+  console.log('\nfirst streamed content chunk, 1 connection:');
+  for (const [name, r] of Object.entries(firstChunk)) console.log(`  ${name.padEnd(11)} p50 ${fmt(r.p50Ms)} ms  p99 ${fmt(r.p99Ms)} ms  failures ${r.failures}`);
+  console.log('\nsummary:', JSON.stringify(summary, null, 2));
+  console.log('targets met:', JSON.stringify(targets, null, 2));
+
+  mkdirSync('bench/results', { recursive: true });
+  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, results, firstChunk, summary, targets };
+  writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
+  console.log('\nwritten: bench/results/latest.json');
+  if (profile) console.log('\n' + summarizeProfile(dataDir, 25));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { StreamEvent, Usage } from '../types.js';
+import { convertOpenAIUsage, normalizeFinishReason } from './convert-openai-usage.js';
+import { mapOpenAIError } from './map-openai-error.js';
+import { ToolCallTracker } from './tool-call-tracker.js';
+
+export function generateToolCallId(): string {
+  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+function choiceField(index: number): { choice?: number } {
+  return index > 0 ? { choice: index } : {};
+}
+
+/**
+ * Normalizes the SDK's chat.completion.chunk objects into StreamEvents: text deltas, tool-call
+ * starts and argument fragments (with our own tool indexes), one finish per choice, and the
+ * usage once at the end (compatible servers may repeat a running usage on every chunk).
+ */
+export async function* openAIStreamEvents(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  signal: AbortSignal,
+  newToolCallId: () => string = generateToolCallId,
+): AsyncGenerator<StreamEvent> {
+  const trackers = new Map<number, ToolCallTracker>();
+  const trackerFor = (index: number): ToolCallTracker => {
+    let tracker = trackers.get(index);
+    if (!tracker) trackers.set(index, (tracker = new ToolCallTracker(index, newToolCallId)));
+    return tracker;
+  };
+  let usage: Usage | null = null;
+
+  try {
+    for await (const chunk of chunks) {
+      usage = convertOpenAIUsage(chunk.usage) ?? usage;
+      for (const [position, choice] of (chunk.choices ?? []).entries()) {
+        const index = typeof choice.index === 'number' ? choice.index : position;
+        const delta = choice.delta ?? {};
+        if (typeof delta.content === 'string' && delta.content !== '') {
+          yield { type: 'text', text: delta.content, ...choiceField(index) };
+        }
+        // The event contract has no refusal kind: a streamed refusal reaches the client as text
+        // rather than being lost.
+        if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+          yield { type: 'text', text: delta.refusal, ...choiceField(index) };
+        }
+        for (const fragment of delta.tool_calls ?? []) yield* trackerFor(index).accept(fragment);
+        if (choice.finish_reason) {
+          yield* trackerFor(index).flush();
+          yield { type: 'finish', reason: normalizeFinishReason(choice.finish_reason), ...choiceField(index) };
+        }
+      }
+    }
+  } catch (error) {
+    throw mapOpenAIError(error, signal, 'stream');
+  }
+  // When our signal fires, the SDK ends the iteration quietly; the gateway must still learn
+  // that the stream was cut, so the abort reason is thrown as it is.
+  signal.throwIfAborted();
+  for (const tracker of trackers.values()) yield* tracker.flush();
+  if (usage) yield { type: 'usage', usage };
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { EnvError, type Env } from './config/env.js';
+import { ConfigError } from './config/gateway-config.js';
+import { installGracefulShutdown } from './graceful-shutdown.js';
+
+/** Builds the gateway, installs the drain on SIGTERM/SIGINT and listens (`server.js` and `gateway serve`). */
+export async function serve(env: Env): Promise<FastifyInstance> {
+  const app = await buildApp({ env });
+  installGracefulShutdown(app, env.GATEWAY_SHUTDOWN_GRACE_MS);
+  await app.listen({ port: env.PORT, host: env.HOST });
+  return app;
+}
+
+/** A failed boot prints one clear message (no stack for a configuration mistake) and exits 1. */
+export function exitOnStartupFailure(error: unknown): never {
+  if (error instanceof EnvError || error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`The gateway failed to start: ${(error as Error).message}. Another process holds the port; stop it or set PORT.\n`);
+  } else {
+    process.stderr.write(`The gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+}

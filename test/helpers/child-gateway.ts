@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyGatewayConfig } from '../../src/config/apply-gateway-config.js';
+import { envSchema } from '../../src/config/env.js';
+import { parseGatewayConfig } from '../../src/config/gateway-config.js';
+import { openDatabase, type GatewayDb } from '../../src/db/client.js';
+import { createSecretBox } from '../../src/secrets/secret-box.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The TypeScript loader tap runs this test with, so a child can run `src/*.ts` as they are now. */
+export function typescriptLoaderArgs(): string[] {
+  return process.execArgv.filter((arg) => arg.includes('@tapjs/typescript') || arg.includes('tsx') || arg.includes('ts-node'));
+}
+
+/** The loader's own settings (tap's TS_NODE_* and the like) pass; the gateway's variables do not. */
+function inheritedEnv(): Record<string, string> {
+  const gatewayVariables = new Set(Object.keys(envSchema.shape));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !gatewayVariables.has(entry[0]) && !entry[0].startsWith('GATEWAY_')),
+  );
+}
+
+/** Runs `src/<file>.ts` in a child Node process (no build needed). */
+export function spawnSource(file: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [...typescriptLoaderArgs(), path.join(repoRoot, 'src', file), ...args], {
+    cwd: repoRoot,
+    // Type checking is `npm run typecheck`'s job; a child only needs the code to run.
+    env: { ...inheritedEnv(), TS_NODE_TRANSPILE_ONLY: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+export const TEST_SECRET_KEY = 'b'.repeat(64);
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/**
+ * A data dir with the configuration already applied, so a test can seed callers before the
+ * gateway process starts (its in-memory snapshot is loaded at boot).
+ */
+export function prepareDataDir(t: Teardown, configText: string, seed?: (db: GatewayDb) => void): { dataDir: string; configFile: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-child-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const configFile = path.join(dataDir, 'gateway.config.yaml');
+  writeFileSync(configFile, configText);
+  const { db, close } = openDatabase(dataDir);
+  try {
+    applyGatewayConfig(db, parseGatewayConfig(configText, configFile, {}), createSecretBox(Buffer.from(TEST_SECRET_KEY, 'hex')));
+    seed?.(db);
+  } finally {
+    close();
+  }
+  return { dataDir, configFile };
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export function exited(child: ChildProcess): Promise<ChildExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** Collects a child's output and resolves with its origin once pino logs "Server listening at …". */
+export function listeningOrigin(child: ChildProcess, output: { text: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.text += chunk.toString('utf8');
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.text);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before listening:\n${output.text}`)));
+  });
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `gateway <args>` from the sources and waits for it to end. */
+export async function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
+  const child = spawnSource('cli.ts', args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin?.end(stdin ?? '');
+  // 'close' (not 'exit'): the output streams have been read to the end.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  return { code, stdout, stderr };
+}
