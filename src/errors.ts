@@ -56,6 +56,8 @@ export const errorCatalogue = {
   rate_limit_exceeded: entry(429, 'requests', 'limit'),
   token_rate_limit_exceeded: entry(429, 'tokens', 'limit'),
   budget_exceeded: entry(429, 'insufficient_quota', 'limit'),
+  /** Redis (REDIS_URL) does not answer and GATEWAY_LIMITS_FAIL_MODE=closed: a limited call cannot be counted. */
+  limit_store_unavailable: entry(503, 'server_error', 'limit'),
   // The provider.
   upstream_auth_failed: entry(502, 'server_error', 'upstream'),
   upstream_rate_limited: entry(429, 'rate_limit_error', 'upstream'),

@@ -25,7 +25,10 @@ export function installGracefulShutdown(app: FastifyInstance, graceMs: number): 
   closeWithGrace(
     {
       delay: graceMs + FLUSH_MARGIN_MS,
-      logger: { error: (message: unknown) => app.log.error({ detail: message }, 'shutdown') },
+      logger: {
+        error: (message: unknown) =>
+          message instanceof Error ? app.log.error({ err: message }, `shutdown: ${message.message}`) : app.log.error(`shutdown: ${String(message)}`),
+      },
       onTimeout: (delay) => app.log.error({ delayMs: delay }, 'shutdown hung past the grace period and the flush margin; exiting with code 1'),
     },
     async ({ signal, err }) => {

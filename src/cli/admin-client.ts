@@ -80,7 +80,7 @@ function describeFailure(method: string, path: string, status: number, body: unk
   const code = envelope.error?.code === undefined ? '' : ` ${envelope.error.code}`;
   const hint = envelope.error?.hint === undefined ? '' : `\n  ${envelope.error.hint}`;
   if (status === 404 && envelope.error?.code === 'route_not_found') {
-    return `${method} ${path}: this gateway has no such admin route (an older version?). ${message}`;
+    return `${method} ${path}: this gateway has no such admin route. ${message}`;
   }
   return `${method} ${path} failed: ${status}${code}: ${message}${hint}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustedProxiesSchema } from './trusted-proxies.js';
 
 /**
  * The environment contract (DESIGN §7). Validated once at boot; an invalid value stops the
@@ -31,6 +32,8 @@ export const envSchema = z.object({
   GATEWAY_MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024),
   GATEWAY_SHUTDOWN_GRACE_MS: positiveInt(25_000),
   GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),
+  // Issue 4: whose X-Forwarded-For is believed when IP allow-lists look at the client address.
+  GATEWAY_TRUSTED_PROXIES: trustedProxiesSchema,
   DATABASE_URL: z.string().url('expected a URL such as postgres://user@host/db').optional(),
   REDIS_URL: z.string().url('expected a URL such as redis://127.0.0.1:6379').optional(),
   // Operations (issue 6): /metrics protection and overload shedding; 0 turns a threshold off.
@@ -43,6 +46,11 @@ export const envSchema = z.object({
   GATEWAY_CALL_LOG: booleanString.default(true),
   GATEWAY_LOG_BODIES: booleanString.default(false),
   GATEWAY_LOG_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'expected 0 (keep forever) or more days').default(30),
+  // Limits (issue 9, docs/limits.md): the rate/token window, what happens when Redis is gone, Redis key prefix, admin sign-in attempts.
+  GATEWAY_LIMIT_WINDOW_MS: positiveInt(60_000),
+  GATEWAY_LIMITS_FAIL_MODE: z.enum(['open', 'closed'], { message: "expected 'open' or 'closed'" }).default('open'),
+  GATEWAY_LIMITS_REDIS_PREFIX: z.string().min(1).default('gateway:limits:'),
+  GATEWAY_ADMIN_LOGIN_PER_MINUTE: positiveInt(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

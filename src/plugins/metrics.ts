@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { callCostUsd } from '../call-log/call-cost.js';
 import { GatewayError } from '../errors.js';
+import { registerCallLogMetrics } from '../metrics/call-log-metrics.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { observeCall } from '../metrics/observe-call.js';
-import type { CallRecord } from '../routing/call-record.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,15 +38,6 @@ function checkToken(request: FastifyRequest, expected: Buffer): void {
   }
 }
 
-/**
- * TODO(call log, issue 5): take the cost from the call-log engineer's cost module once it lands
- * (src/call-log/); until then the cost counter only moves when the record carries a cost.
- */
-function callCost(call: CallRecord): number | null {
-  const withCost = call as CallRecord & { costUsd?: number | null };
-  return typeof withCost.costUsd === 'number' ? withCost.costUsd : null;
-}
-
 /** GET /metrics in the Prometheus text format, filled from `request.call` when each response ends. */
 export default fp(
   async function metrics(fastify: FastifyInstance, options: MetricsOptions) {
@@ -66,14 +58,22 @@ export default fp(
       const call = request.call;
       if (call === null || call === undefined) return;
       const requested = call.requestedModel;
+      const model = requested === null ? undefined : fastify.catalog.find(requested);
       observeCall(gatewayMetrics, {
         call,
         statusCode: reply.statusCode,
         elapsedMs: reply.elapsedTime,
         endpoint: call.endpoint !== 'other' ? call.endpoint : request.url.startsWith('/admin') ? 'admin' : 'other',
-        model: requested === null ? 'none' : fastify.catalog.find(requested) !== undefined ? requested : 'unknown',
-        costUsd: callCost(call),
+        model: requested === null ? 'none' : model !== undefined ? requested : 'unknown',
+        // The call log prices the call first (its onResponse runs before this one); priced here
+        // too when the call log is off.
+        costUsd: call.costUsd ?? callCostUsd(call.usage, model?.pricing ?? null),
       });
+    });
+
+    // The call log's queue, whichever order the plugins were registered in.
+    fastify.addHook('onReady', async () => {
+      if (fastify.hasDecorator('callLog')) registerCallLogMetrics(gatewayMetrics.registry, () => fastify.callLog.stats);
     });
 
     const expected = options.token === undefined ? null : digest(options.token);

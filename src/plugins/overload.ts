@@ -16,6 +16,13 @@ export interface OverloadOptions {
 const RETRY_AFTER_SECONDS = 10;
 
 /**
+ * Booting (migrations, config, catalog) blocks the event loop for a moment, and the first delay
+ * sample after `ready` still carries that block: without a grace a fresh gateway would refuse its
+ * first calls. Memory pressure is never excused.
+ */
+const EVENT_LOOP_WARM_UP_MS = 5000;
+
+/**
  * Liveness and scrapes must keep answering under load: a liveness probe that fails under
  * pressure gets a busy pod restarted, which makes the overload worse.
  */
@@ -32,6 +39,10 @@ export function defaultMaxHeapUsedBytes(): number {
  */
 export default fp(
   async function overload(fastify: FastifyInstance, options: OverloadOptions) {
+    let readyAt = Number.POSITIVE_INFINITY;
+    fastify.addHook('onReady', async () => {
+      readyAt = Date.now();
+    });
     await fastify.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
       maxHeapUsedBytes: options.maxHeapUsedBytes ?? defaultMaxHeapUsedBytes(),
@@ -41,6 +52,7 @@ export default fp(
       pressureHandler: async (request: FastifyRequest, _reply, type: string, value: number | undefined) => {
         const route = request.routeOptions.url;
         if (route !== undefined && exemptRoutes.has(route)) return;
+        if (type === underPressure.TYPE_EVENT_LOOP_DELAY && Date.now() - readyAt < EVENT_LOOP_WARM_UP_MS) return;
         request.log.warn({ type, value }, 'overloaded: shedding a request');
         throw new GatewayError('service_unavailable', `The gateway is overloaded (${type}); the call was not started.`, {
           hint: `Retry after ${RETRY_AFTER_SECONDS} seconds, or spread the load over more replicas.`,

@@ -14,6 +14,7 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { readFixture } from '../helpers/fixtures.js';
 import { startFakeServer, type FakeUpstream, type RecordedRequest, type ScriptedResponse } from './fake-server.js';
 
@@ -24,7 +25,12 @@ const CREATED = 1_700_000_000;
 // ---------------------------------------------------------------- errors
 
 /** OpenAI's error envelope. */
-export function openaiErrorBody(message: string, type = 'invalid_request_error', code: string | null = null, param: string | null = null) {
+export function openaiErrorBody(
+  message: string,
+  type = 'invalid_request_error',
+  code: string | null = null,
+  param: string | null = null,
+) {
   return { error: { message, type, param, code } };
 }
 
@@ -59,7 +65,12 @@ export function openaiStream(
 ): ScriptedResponse {
   const frames = items.map((item) => (typeof item === 'string' ? item : sseFrame(item)));
   if (options.done !== false) frames.push(SSE_DONE);
-  return { kind: 'sse', frames, ...(options.frameDelayMs ? { frameDelayMs: options.frameDelayMs } : {}), ...(options.hold ? { hold: true } : {}) };
+  return {
+    kind: 'sse',
+    frames,
+    ...(options.frameDelayMs ? { frameDelayMs: options.frameDelayMs } : {}),
+    ...(options.hold ? { hold: true } : {}),
+  };
 }
 
 /** The recorded fixture's frames, byte for byte (they concatenate back to the file). */
@@ -115,6 +126,11 @@ export interface FakeCompletion {
 /** A chat.completion body with one choice. */
 export function openaiCompletion(options: FakeCompletion = {}): ChatCompletion {
   const toolCalls = options.toolCalls ?? [];
+  const wireToolCalls = toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  }));
   return {
     id: options.id ?? 'chatcmpl-fake',
     object: 'chat.completion',
@@ -127,9 +143,7 @@ export function openaiCompletion(options: FakeCompletion = {}): ChatCompletion {
           role: 'assistant',
           content: options.content === undefined ? (toolCalls.length > 0 ? null : 'Hello.') : options.content,
           refusal: options.refusal ?? null,
-          ...(toolCalls.length > 0
-            ? { tool_calls: toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
-            : {}),
+          ...(toolCalls.length > 0 ? { tool_calls: wireToolCalls } : {}),
         },
         logprobs: null,
         finish_reason: options.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
@@ -199,8 +213,8 @@ function answerChat(body: ChatCompletionCreateParams): ScriptedResponse {
   return openaiStream(chunks);
 }
 
-function answerEmbeddings(body: { model: string; input: unknown; dimensions?: number; encoding_format?: string }): ScriptedResponse {
-  const input = body.input;
+function answerEmbeddings(body: EmbeddingCreateParams): ScriptedResponse {
+  const input: unknown = body.input;
   const inputs: unknown[] = Array.isArray(input) && !input.every((item) => typeof item === 'number') ? input : [input];
   const texts = inputs.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
   const base64 = body.encoding_format === 'base64';
@@ -229,10 +243,12 @@ export async function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<
     const path = new URL(request.url, 'http://fake').pathname;
     const body = request.body;
     const isObject = body !== null && typeof body === 'object';
-    if (request.method === 'POST' && path === '/v1/chat/completions' && isObject) return answerChat(body as ChatCompletionCreateParams);
-    if (request.method === 'POST' && path === '/v1/embeddings' && isObject) return answerEmbeddings(body as { model: string; input: unknown });
-    if (request.method === 'GET' && path === '/v1/models') {
-      const data = (options.models ?? ['gpt-4o-mini', 'text-embedding-3-small']).map((id) => ({ id, object: 'model', created: CREATED, owned_by: 'openai-fake' }));
+    const route = `${request.method} ${path}`;
+    if (route === 'POST /v1/chat/completions' && isObject) return answerChat(body as ChatCompletionCreateParams);
+    if (route === 'POST /v1/embeddings' && isObject) return answerEmbeddings(body as EmbeddingCreateParams);
+    if (route === 'GET /v1/models') {
+      const ids = options.models ?? ['gpt-4o-mini', 'text-embedding-3-small'];
+      const data = ids.map((id) => ({ id, object: 'model', created: CREATED, owned_by: 'openai-fake' }));
       return { kind: 'json', body: { object: 'list', data } };
     }
     return openaiError(404, `Unknown request: ${request.method} ${path}`, { code: 'unknown_url' });

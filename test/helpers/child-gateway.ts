@@ -101,3 +101,10 @@ export async function runCli(args: string[], env: Record<string, string> = {}, s
   const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
   return { code, stdout, stderr };
 }
+
+/** An empty data dir, removed with the test. */
+export function tempDataDir(t: Teardown): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gateway-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { buildApp } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.js';
+import { seedAllowedCaller, type AllowedCaller } from './seed-access.js';
 
 // The SDKs read these; a developer's shell must not redirect the tests.
 for (const name of ['OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_PROFILE', 'OPENAI_API_KEY']) {
@@ -23,7 +24,15 @@ export interface RunningGateway {
   /** The base URL an OpenAI client takes: origin + /v1 */
   baseURL: string;
   dataDir: string;
-  /** An openai SDK client pointed at the gateway, retries off so tests count requests exactly. */
+  /**
+   * The secret of a key allowed to call every configured model (see `caller`). The caller is
+   * seeded on first use of `apiKey`, `caller` or `client()` without a key, so a test of the admin
+   * API that never calls /v1 starts with an empty world.
+   */
+  readonly apiKey: string;
+  /** The caller behind `apiKey`: tenant, app, key, an auto service of every configured model, an approved subscription. */
+  readonly caller: AllowedCaller;
+  /** An openai SDK client pointed at the gateway (with `apiKey` unless given another), retries off so tests count requests exactly. */
   client(apiKey?: string): OpenAI;
   close(): Promise<void>;
 }
@@ -58,6 +67,8 @@ export async function startGateway(t: Teardown, options: GatewayTestOptions = {}
     GATEWAY_CONFIG: configFile,
     GATEWAY_SECRET_KEY: 'a'.repeat(64),
     LOG_LEVEL: 'silent',
+    // Test machines run many gateways on two cores: event-loop shedding is tested on its own (test/plugins/overload.test.ts).
+    GATEWAY_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   });
   const app = await buildApp({ env, logger: false });
@@ -68,16 +79,35 @@ export async function startGateway(t: Teardown, options: GatewayTestOptions = {}
   const close = async () => {
     if (closed) return;
     closed = true;
+    // An aborted SDK stream leaves a fresh keep-alive socket that never sends a request; Node does
+    // not count it as idle, so close() would wait for the headers timeout. Tests cut it.
+    const cut = setTimeout(() => app.server.closeAllConnections(), 1000);
     await app.close();
+    clearTimeout(cut);
     rmSync(dataDir, { recursive: true, force: true });
   };
   t.teardown(close);
+  let seeded: AllowedCaller | undefined;
+  const caller = (): AllowedCaller => {
+    if (seeded === undefined) {
+      // Straight into the database, then the policy snapshot is rebuilt, as after any admin write.
+      seeded = seedAllowedCaller(app.db);
+      app.stateChanged();
+    }
+    return seeded;
+  };
   return {
     app,
     origin,
     baseURL: `${origin}/v1`,
     dataDir,
-    client: (apiKey = 'gw-test-key') => new OpenAI({ apiKey, baseURL: `${origin}/v1`, maxRetries: 0, timeout: 20_000 }),
+    get apiKey() {
+      return caller().key;
+    },
+    get caller() {
+      return caller();
+    },
+    client: (apiKey = caller().key) => new OpenAI({ apiKey, baseURL: `${origin}/v1`, maxRetries: 0, timeout: 20_000 }),
     close,
   };
 }

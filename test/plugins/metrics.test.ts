@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 import { parsePrometheusText, sampleValue, type Sample } from '../helpers/prometheus-text.js';
-import { seedCaller } from '../helpers/seed-caller.js';
 
 async function scrape(gw: RunningGateway, headers: Record<string, string> = {}): Promise<Sample[]> {
   const response = await fetch(`${gw.origin}/metrics`, { headers });
@@ -12,9 +11,7 @@ async function scrape(gw: RunningGateway, headers: Record<string, string> = {}):
 
 async function gatewayWithCaller(t: Test, env: Record<string, string> = {}) {
   const gw = await startGateway(t, { env });
-  const caller = seedCaller(gw.app.db);
-  gw.app.stateChanged();
-  return { gw, client: gw.client(caller.key), key: caller.key };
+  return { gw, client: gw.client(), key: gw.apiKey };
 }
 
 t.test('/metrics parses as Prometheus text and its counters move with calls and denials', async (t) => {
@@ -59,7 +56,10 @@ t.test('/metrics parses as Prometheus text and its counters move with calls and 
   t.ok(sampleValue(after, 'gateway_tokens_total', { model: 'mock-chat', kind: 'prompt' }) > 0, 'prompt tokens counted');
   t.ok(sampleValue(after, 'gateway_tokens_total', { model: 'mock-chat', kind: 'completion' }) > 0, 'completion tokens counted');
   t.ok(sampleValue(after, 'gateway_tokens_total', { model: 'mock-embed', kind: 'prompt' }) > 0, 'embedding tokens counted');
+  t.ok(sampleValue(after, 'gateway_cost_usd_total', { model: 'mock-chat', provider: 'local-mock' }) > 0, 'spend counted from the catalog prices');
   t.equal(sampleValue(after, 'gateway_in_flight_calls'), 0, 'no call in flight once all answered');
+  t.ok(after.some((sample) => sample.name === 'gateway_call_log_queue_depth'), 'the call-log queue depth is exported');
+  t.equal(sampleValue(after, 'gateway_call_log_write_errors_total'), 0, 'and its write errors: none');
   t.ok(after.some((sample) => sample.name === 'process_cpu_user_seconds_total'), 'process metrics are there too');
 });
 
@@ -72,9 +72,7 @@ models:
   - { name: mock-chat, type: chat, deployments: [{ provider: slow-mock, model: mock-1 }] }
 `,
   });
-  const caller = seedCaller(gw.app.db, ['mock-chat']);
-  gw.app.stateChanged();
-  const stream = await gw.client(caller.key).chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'x' }] });
+  const stream = await gw.client().chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'x' }] });
   const iterator = stream[Symbol.asyncIterator]();
   await iterator.next();
   t.equal(sampleValue(await scrape(gw), 'gateway_in_flight_calls'), 1, 'one stream running');

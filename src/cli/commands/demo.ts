@@ -4,6 +4,7 @@ import type { OptionValues } from '../command-table.js';
 interface Named {
   id: string;
   name: string;
+  tenantId?: string;
 }
 interface Subscription {
   id: string;
@@ -24,8 +25,11 @@ export interface DemoSetup {
   key: string;
 }
 
-async function findOrCreate(client: AdminClient, listPath: string, createPath: string, name: string, body: object): Promise<string> {
-  const existing = listItems<Named>(await client.get(listPath)).find((item) => item.name === name);
+async function findOrCreate(client: AdminClient, listPath: string, createPath: string, name: string, body: { name: string; tenantId?: string; [field: string]: unknown }): Promise<string> {
+  // Matched here as well, so a list that ignores its filter cannot pick another tenant's app.
+  const existing = listItems<Named>(await client.get(listPath)).find(
+    (item) => item.name === name && (body.tenantId === undefined || item.tenantId === body.tenantId),
+  );
   if (existing !== undefined) return existing.id;
   return (await client.post<Named>(createPath, body)).id;
 }

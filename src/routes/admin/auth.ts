@@ -18,6 +18,8 @@ export default async function adminAuthRoutes(fastify: FastifyInstance) {
   fastify.post<TokenRequest>(
     '/admin/auth/token',
     {
+      // Every attempt costs an argon2 hash: limited per client address (docs/limits.md).
+      config: { rateLimit: fastify.limits.adminLoginRateLimit },
       schema: {
         tags: ['admin: access'],
         summary: 'Exchange an admin username and password for an access token',

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest, ChatResult } from '../../adapters/types.js';
 import { ChunkEncoder } from '../../streaming/chunk-encoder.js';
 import { sseBody } from '../../streaming/sse-body.js';
+import { estimateChatUsage } from '../../usage/estimate-chat-usage.js';
 import { chatCompletionsBodySchema } from './chat-completions-schema.js';
 import { clientGoneSignal } from './client-signal.js';
 
@@ -74,16 +75,21 @@ function sendStream(
       }
       call.usage = encoder.usage;
       if (call.usage === null) {
-        const completion = fastify.tokenCounter.count(encoder.producedText());
-        call.usage = { prompt_tokens: 0, completion_tokens: completion, total_tokens: completion };
+        // No usage from the provider, or the stream was cut before it came: count what was sent and streamed.
+        call.usage = estimateChatUsage(fastify.tokenCounter, body, encoder.producedText());
         call.tokensEstimated = true;
       }
+      if (fastify.callLog.capturesBodies) call.streamedText = encoder.producedText();
     },
     onUnexpectedError: (error) => request.log.error({ err: error }, 'unexpected error while streaming'),
   });
+  const readable = Readable.from(stream, { objectMode: false });
+  // The readable closes only after the generator has finished (onEnd ran), also when the client
+  // left mid-stream: the call log waits for this before it reads usage, ttft and the error.
+  call.streamEnded = new Promise((resolve) => readable.once('close', () => resolve()));
   return reply
     .header('content-type', 'text/event-stream; charset=utf-8')
     .header('cache-control', 'no-cache')
     .header('x-accel-buffering', 'no')
-    .send(Readable.from(stream, { objectMode: false }));
+    .send(readable);
 }

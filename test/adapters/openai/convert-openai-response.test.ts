@@ -5,7 +5,8 @@ import { GatewayError } from '../../../src/errors.js';
 import { openaiCompletion } from '../../fake-upstreams/openai.js';
 
 t.test('a text answer', async (t) => {
-  const result = convertOpenAIResponse(openaiCompletion({ id: 'chatcmpl-1', content: 'Hi there', usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } }));
+  const usage = { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 };
+  const result = convertOpenAIResponse(openaiCompletion({ id: 'chatcmpl-1', content: 'Hi there', usage }));
   t.same(result, {
     choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there', refusal: null }, logprobs: null, finish_reason: 'stop' }],
     usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },

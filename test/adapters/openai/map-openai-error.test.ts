@@ -6,7 +6,8 @@ import { GatewayError } from '../../../src/errors.js';
 const live = new AbortController().signal;
 
 function statusError(status: number, message: string, headers: Record<string, string> = {}): APIError {
-  return APIError.generate(status, { error: { message, type: 'invalid_request_error', code: null, param: null } }, undefined, new Headers(headers));
+  const body = { error: { message, type: 'invalid_request_error', code: null, param: null } };
+  return APIError.generate(status, body, undefined, new Headers(headers));
 }
 
 function mapped(error: unknown): GatewayError {

@@ -30,7 +30,8 @@ t.test('401 and 403 are upstream_auth_failed', async (t) => {
 
 t.test('429 is upstream_rate_limited with retry-after, and the SDK does not retry', async (t) => {
   const { fake, adapter } = await adapterWithFake(t);
-  fake.enqueue(openaiError(429, 'Rate limit reached for requests', { type: 'requests', code: 'rate_limit_exceeded', headers: { 'retry-after': '7' } }));
+  const headers = { 'retry-after': '7' };
+  fake.enqueue(openaiError(429, 'Rate limit reached for requests', { type: 'requests', code: 'rate_limit_exceeded', headers }));
   const error = await gatewayError(t, adapter.chat(hello, callOptions()));
   t.equal(error.code, 'upstream_rate_limited');
   t.equal(error.headers['retry-after'], '7');
@@ -73,7 +74,8 @@ t.test('connection refused and destroyed are upstream_unreachable', async (t) =>
 
 t.test('an error frame mid-stream is upstream_error after the events before it', async (t) => {
   const { fake, adapter } = await adapterWithFake(t);
-  fake.enqueue(openaiStream([openaiChunk({ role: 'assistant', content: 'Hel' }), openaiMidStreamErrorFrame('The model is overloaded', 'server_error')], { done: false }));
+  const frames = [openaiChunk({ role: 'assistant', content: 'Hel' }), openaiMidStreamErrorFrame('The model is overloaded', 'server_error')];
+  fake.enqueue(openaiStream(frames, { done: false }));
   const events = await adapter.chatStream({ ...hello, stream: true }, callOptions());
   const seen: string[] = [];
   const error = await gatewayError(t, (async () => {

@@ -27,11 +27,19 @@ t.test('a tool-call answer', async (t) => {
   fake.enqueue(
     openaiCompletionResponse({
       toolCalls: [{ id: 'call_1', name: 'GetPersonAge', arguments: '{"personName":"Alice"}' }],
-      usage: { prompt_tokens: 61, completion_tokens: 16, total_tokens: 77, prompt_tokens_details: { cached_tokens: 12 }, completion_tokens_details: { reasoning_tokens: 9 } },
+      usage: {
+        prompt_tokens: 61,
+        completion_tokens: 16,
+        total_tokens: 77,
+        prompt_tokens_details: { cached_tokens: 12 },
+        completion_tokens_details: { reasoning_tokens: 9 },
+      },
     }),
   );
   const result = await adapter.chat(hello, callOptions());
-  t.same(result.choices[0]?.message.tool_calls, [{ id: 'call_1', type: 'function', function: { name: 'GetPersonAge', arguments: '{"personName":"Alice"}' } }]);
+  t.same(result.choices[0]?.message.tool_calls, [
+    { id: 'call_1', type: 'function', function: { name: 'GetPersonAge', arguments: '{"personName":"Alice"}' } },
+  ]);
   t.equal(result.choices[0]?.finish_reason, 'tool_calls');
   t.equal(result.usage?.prompt_tokens_details?.cached_tokens, 12);
   t.equal(result.usage?.completion_tokens_details?.reasoning_tokens, 9);
@@ -54,7 +62,13 @@ t.test('the recorded stream replayed over HTTP gives exact events; the upstream 
     { type: 'finish', reason: 'tool_calls' },
     {
       type: 'usage',
-      usage: { prompt_tokens: 61, completion_tokens: 16, total_tokens: 77, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 90 } },
+      usage: {
+        prompt_tokens: 61,
+        completion_tokens: 16,
+        total_tokens: 77,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 90 },
+      },
     },
   ]);
   const args = events.flatMap((event) => (event.type === 'tool_call_arguments' ? [event.arguments] : [])).join('');
@@ -89,13 +103,15 @@ t.test('dropParams removes parameters before sending; others pass', async (t) =>
 
 t.test('embeddings: exact floats, in order, with dimensions and user passed', async (t) => {
   const { fake, adapter } = await adapterWithFake(t);
-  const result = await adapter.embed!({ model: 'alias', input: ['alpha', 'beta'], dimensions: 4, user: 'user-1', encoding_format: 'base64' }, callOptions());
+  const request = { model: 'alias', input: ['alpha', 'beta'], dimensions: 4, user: 'user-1', encoding_format: 'base64' as const };
+  const result = await adapter.embed!(request, callOptions());
   t.same(result, { vectors: [fakeEmbedding('alpha', 4), fakeEmbedding('beta', 4)], usage: { prompt_tokens: 2, total_tokens: 2 } });
-  t.same(fake.requests[0]?.body, { model: 'gpt-4o-mini-upstream', input: ['alpha', 'beta'], dimensions: 4, user: 'user-1', encoding_format: 'float' });
+  t.same(fake.requests[0]?.body, { ...request, model: 'gpt-4o-mini-upstream', encoding_format: 'float' });
 
   // Decimal values that float32 cannot hold arrive exactly as the provider wrote them.
   const precise = [0.123456789012345, -1e-7, 0.1];
-  fake.enqueue({ kind: 'json', body: { object: 'list', model: 'm', data: [{ object: 'embedding', index: 0, embedding: precise }], usage: { prompt_tokens: 1, total_tokens: 1 } } });
+  const data = [{ object: 'embedding', index: 0, embedding: precise }];
+  fake.enqueue({ kind: 'json', body: { object: 'list', model: 'm', data, usage: { prompt_tokens: 1, total_tokens: 1 } } });
   t.same((await adapter.embed!({ model: 'alias', input: 'x' }, callOptions())).vectors, [precise]);
 });
 

@@ -24,7 +24,13 @@ t.test('the recorded fixture’s chunks become exact events', async (t) => {
     { type: 'finish', reason: 'tool_calls' },
     {
       type: 'usage',
-      usage: { prompt_tokens: 61, completion_tokens: 16, total_tokens: 77, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 90 } },
+      usage: {
+        prompt_tokens: 61,
+        completion_tokens: 16,
+        total_tokens: 77,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 90 },
+      },
     },
   ]);
 });

@@ -1,0 +1,233 @@
+import type { FastifyRequest } from 'fastify';
+import { budgetPeriod, spendExpiresAt, type BudgetPeriod } from './budget-period.js';
+import type { CounterStore } from './counter-store.js';
+import { budgetExhausted, formatUsd, requestLimitReached, tokenDemandTooLarge, tokenLimitReached, type LimitScope, type ScopeRef, type TokenDemand } from './limit-errors.js';
+import { formatResetDuration, windowHeaders, type WindowState } from './limit-headers.js';
+import type { RequestRateLimiter } from './request-rate-limiter.js';
+import { isLimitStoreUnavailable, type StoreHealth } from './store-health.js';
+
+/** One party's limits as the admin API names them (`null` = no limit). */
+export interface LimitSettings {
+  rpm: number | null;
+  tpm: number | null;
+  /** The key's `budgetUsd` or the tenant's `monthlyBudgetUsd`: USD per calendar month (UTC). */
+  budgetUsd: number | null;
+}
+
+/** Who is calling, with the limits of the key and of its tenant, from the policy snapshot. */
+export interface LimitSubject {
+  keyId: string;
+  tenantId: string;
+  key: LimitSettings;
+  tenant: LimitSettings;
+}
+
+/** What a live call holds between the check and its end, to settle tokens and spend. */
+export interface LimitTicket {
+  subject: LimitSubject;
+  reservedTokens: number;
+  tokenWindows: Array<{ counter: string; generation: string }>;
+  period: BudgetPeriod;
+}
+
+export interface LimitVerdict {
+  outcome: 'pass' | 'skip';
+  /** One line for the decision trace and the explainers: what is left of each limit. */
+  detail: string;
+  /** x-ratelimit-* for the response (empty when no window limit applies). */
+  headers: Record<string, string>;
+  /** Live calls only. */
+  ticket: LimitTicket | null;
+}
+
+export interface LimitEngineOptions {
+  store: CounterStore;
+  health: StoreHealth;
+  requests: RequestRateLimiter;
+  windowMs: number;
+  now?: () => number;
+}
+
+interface Party {
+  ref: ScopeRef;
+  settings: LimitSettings;
+}
+
+const counters = {
+  requests: (ref: ScopeRef) => `rpm:${ref.scope}:${ref.id}`,
+  tokens: (ref: ScopeRef) => `tpm:${ref.scope}:${ref.id}`,
+  spend: (ref: ScopeRef, period: BudgetPeriod) => `spend:${ref.scope}:${ref.id}:${period.id}`,
+};
+
+export const spendCounter = (scope: LimitScope, id: string, period: BudgetPeriod) => counters.spend({ scope, id }, period);
+
+/** Of the parties that refuse, the one whose window ends last: retrying before it ends cannot help. */
+function governing<T extends { resetMs: number }>(refusals: T[]): T | undefined {
+  return refusals.reduce<T | undefined>((worst, next) => (worst === undefined || next.resetMs > worst.resetMs ? next : worst), undefined);
+}
+
+/** The tighter of two windows: the fewest left (the header a client paces itself by). */
+function tighter(states: WindowState[]): WindowState | undefined {
+  return states.reduce<WindowState | undefined>((best, next) => (best === undefined || next.remaining < best.remaining ? next : best), undefined);
+}
+
+/**
+ * The `limit` step of the decision chain: requests and tokens per window and monthly spend, for
+ * the key and for its tenant; the tighter applies and a refusal names whose limit it was.
+ *
+ * Everything is read first and nothing is counted until every limit has room, so a call refused
+ * by one limit does not use up another. Only a race between replicas for the last unit can count
+ * a request the tenant then refuses; token reservations made before such a refusal are returned.
+ */
+export class LimitEngine {
+  readonly windowMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LimitEngineOptions) {
+    this.windowMs = options.windowMs;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Live: checks and counts (throws the refusal). Dry run: checks only, counts nothing. */
+  async evaluate(request: FastifyRequest, subject: LimitSubject, demand: () => TokenDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
+    try {
+      return await this.evaluateWith(request, subject, demand, mode);
+    } catch (error) {
+      if (isLimitStoreUnavailable(error) && this.options.health.failMode === 'open') {
+        return { outcome: 'skip', detail: 'not checked: the limit store is unreachable (GATEWAY_LIMITS_FAIL_MODE=open)', headers: {}, ticket: null };
+      }
+      throw error;
+    }
+  }
+
+  /** Corrects the token reservation with what the call really used, and adds its cost to the month's spend. */
+  async settle(ticket: LimitTicket, usedTokens: number, costUsd: number | null): Promise<void> {
+    const { store } = this.options;
+    const delta = usedTokens - ticket.reservedTokens;
+    const work: Array<Promise<void>> = ticket.tokenWindows.map((window) => store.adjust(window.counter, window.generation, delta));
+    if (costUsd !== null && costUsd > 0) {
+      const expiresAt = spendExpiresAt(ticket.period);
+      for (const party of parties(ticket.subject)) work.push(store.addSpend(counters.spend(party.ref, ticket.period), costUsd, expiresAt));
+    }
+    // A store that is down has said so in the log already; settling is best effort.
+    await Promise.allSettled(work);
+  }
+
+  private async evaluateWith(request: FastifyRequest, subject: LimitSubject, demandOf: () => TokenDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
+    const { store, requests } = this.options;
+    const all = parties(subject);
+    const period = budgetPeriod(this.now());
+    const details: string[] = [];
+
+    // Budgets: what was already spent this month (the call that crosses a budget completes).
+    const budgeted = all.filter((party) => party.settings.budgetUsd !== null);
+    const spent = await Promise.all(budgeted.map((party) => store.readSpend(counters.spend(party.ref, period))));
+    for (const [index, party] of budgeted.entries()) {
+      const budget = party.settings.budgetUsd as number;
+      const used = spent[index] ?? 0;
+      if (used >= budget) throw budgetExhausted(party.ref, budget, used, period);
+      details.push(`budget ${party.ref.scope}: ${formatUsd(budget - used)} of ${formatUsd(budget)} left until ${new Date(period.endsAt).toISOString()}`);
+    }
+
+    // Requests: read both windows before counting in either (one at a time: the limiter is per request).
+    const requestLimited = all.filter((party) => party.settings.rpm !== null);
+    const requestWindows = [];
+    for (const party of requestLimited) requestWindows.push({ party, window: await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, false) });
+    const fullRequests = governing(requestWindows.filter(({ window }) => window.refused).map(({ party, window }) => ({ party, ...window })));
+    if (fullRequests !== undefined) throw requestLimitReached(fullRequests.party.ref, fullRequests.limit, fullRequests.resetMs, this.windowMs);
+
+    // Tokens: the estimate must fit in what is left of each window.
+    const tokenLimited = all.filter((party) => party.settings.tpm !== null);
+    const demand = tokenLimited.length > 0 ? demandOf() : null;
+    const needed = demand?.tokens ?? 0;
+    const tokenWindows = await Promise.all(tokenLimited.map((party) => store.read(counters.tokens(party.ref))));
+    const tokenRefusals = [];
+    for (const [index, party] of tokenLimited.entries()) {
+      const limit = party.settings.tpm as number;
+      if (demand !== null && needed > limit) throw tokenDemandTooLarge(party.ref, limit, demand, this.windowMs);
+      const window = tokenWindows[index] ?? { used: 0, resetMs: 0 };
+      if (window.used + needed > limit) tokenRefusals.push({ party, limit, ...window });
+    }
+    const fullTokens = governing(tokenRefusals);
+    if (fullTokens !== undefined && demand !== null) {
+      throw tokenLimitReached(fullTokens.party.ref, fullTokens.limit, fullTokens.used, demand, fullTokens.resetMs, this.windowMs);
+    }
+
+    if (mode === 'dry') {
+      for (const { party, window } of requestWindows) details.push(windowDetail('requests', party.ref, window.limit, window.limit - window.used, window.resetMs));
+      for (const [index, party] of tokenLimited.entries()) {
+        const window = tokenWindows[index] ?? { used: 0, resetMs: 0 };
+        details.push(windowDetail('tokens', party.ref, party.settings.tpm as number, (party.settings.tpm as number) - window.used, window.resetMs));
+      }
+      return { outcome: 'pass', detail: summary(details), headers: {}, ticket: null };
+    }
+
+    // Count. Every limit had room a moment ago; a replica may have taken the last unit since.
+    const requestStates: WindowState[] = [];
+    for (const party of requestLimited) {
+      const window = await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, true);
+      if (window.refused) throw requestLimitReached(party.ref, window.limit, window.resetMs, this.windowMs);
+      requestStates.push({ limit: window.limit, remaining: window.limit - window.used, resetMs: window.resetMs });
+      details.push(windowDetail('requests', party.ref, window.limit, window.limit - window.used, window.resetMs));
+    }
+    const ticket: LimitTicket = { subject, reservedTokens: 0, tokenWindows: [], period };
+    const tokenStates: WindowState[] = [];
+    if (demand !== null && demand.tokens > 0) {
+      for (const party of tokenLimited) {
+        const limit = party.settings.tpm as number;
+        const reservation = await store.reserve(counters.tokens(party.ref), demand.tokens, limit, this.windowMs);
+        if (!reservation.granted) {
+          await this.settle({ ...ticket, reservedTokens: demand.tokens }, 0, null);
+          throw tokenLimitReached(party.ref, limit, reservation.used, demand, reservation.resetMs, this.windowMs);
+        }
+        ticket.tokenWindows.push({ counter: counters.tokens(party.ref), generation: reservation.generation });
+        tokenStates.push({ limit, remaining: limit - reservation.used, resetMs: reservation.resetMs });
+        details.push(windowDetail('tokens', party.ref, limit, limit - reservation.used, reservation.resetMs));
+      }
+      ticket.reservedTokens = demand.tokens;
+    } else {
+      for (const [index, party] of tokenLimited.entries()) {
+        const limit = party.settings.tpm as number;
+        const window = tokenWindows[index] ?? { used: 0, resetMs: 0 };
+        tokenStates.push({ limit, remaining: limit - window.used, resetMs: window.resetMs });
+      }
+    }
+    const requestHeader = tighter(requestStates);
+    const tokenHeader = tighter(tokenStates);
+    return {
+      outcome: 'pass',
+      detail: summary(details),
+      headers: {
+        ...(requestHeader === undefined ? {} : windowHeaders('requests', requestHeader)),
+        ...(tokenHeader === undefined ? {} : windowHeaders('tokens', tokenHeader)),
+      },
+      ticket,
+    };
+  }
+}
+
+/**
+ * Whether the caller's next request depends on this settlement: a token window to correct or a
+ * budget to charge. Otherwise spend is still counted (a budget set later this month must see
+ * it), but nobody needs to wait for it.
+ */
+export function settlementIsAwaited(ticket: LimitTicket): boolean {
+  const { key, tenant } = ticket.subject;
+  return ticket.tokenWindows.length > 0 || key.budgetUsd !== null || tenant.budgetUsd !== null;
+}
+
+function parties(subject: LimitSubject): Party[] {
+  return [
+    { ref: { scope: 'key', id: subject.keyId }, settings: subject.key },
+    { ref: { scope: 'tenant', id: subject.tenantId }, settings: subject.tenant },
+  ];
+}
+
+function windowDetail(family: 'requests' | 'tokens', ref: ScopeRef, limit: number, remaining: number, resetMs: number): string {
+  const reset = resetMs > 0 ? `, resets in ${formatResetDuration(resetMs)}` : '';
+  return `${family} ${ref.scope}: ${Math.max(0, remaining)} of ${limit} left${reset}`;
+}
+
+function summary(details: string[]): string {
+  return details.length === 0 ? 'no rate, token or budget limit applies' : details.join('; ');
+}

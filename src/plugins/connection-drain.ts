@@ -1,0 +1,34 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** The sockets are already destroyed when this runs; their 'close' events are one loop turn away. */
+const SETTLE_LIMIT_MS = 2_000;
+
+/**
+ * Closing the server resolves as soon as its connection count reaches zero, one event-loop
+ * turn before the responses of connections cut at the shutdown deadline emit 'close'. The call
+ * log records a cut call on that 'close'; so the onClose hooks registered before this plugin
+ * (call-log flush, database close) wait here until every response has closed.
+ *
+ * Register after the call log: onClose hooks run in reverse order of registration.
+ */
+export default fp(
+  async function connectionDrain(fastify: FastifyInstance) {
+    const open = new Set<ServerResponse>();
+    fastify.addHook('onRequest', async (_request, reply) => {
+      const raw = reply.raw;
+      open.add(raw);
+      // 'finish': answered in full (injected responses never emit 'close'); 'close': cut short.
+      const done = () => open.delete(raw);
+      raw.once('finish', done);
+      raw.once('close', done);
+    });
+    fastify.addHook('onClose', async () => {
+      const deadline = Date.now() + SETTLE_LIMIT_MS;
+      while (open.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (open.size > 0) fastify.log.warn({ responses: open.size }, 'responses still open at shutdown');
+    });
+  },
+  { name: 'connection-drain' },
+);

@@ -1,0 +1,4 @@
+import { anthropicSpec } from './anthropic-spec.js';
+import { providerEndToEnd } from './provider-end-to-end.js';
+
+providerEndToEnd(anthropicSpec);

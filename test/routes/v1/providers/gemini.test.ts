@@ -1,0 +1,4 @@
+import { geminiSpec } from './gemini-spec.js';
+import { providerEndToEnd } from './provider-end-to-end.js';
+
+providerEndToEnd(geminiSpec);

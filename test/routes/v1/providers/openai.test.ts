@@ -1,0 +1,4 @@
+import { openaiSpec } from './openai-spec.js';
+import { providerEndToEnd } from './provider-end-to-end.js';
+
+providerEndToEnd(openaiSpec);
