@@ -5,7 +5,7 @@
  *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
  * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { measureFirstChunk, runLoad, type LoadResult } from './load.js';
 import { startSubject, type Subject } from './subject-process.js';
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
   writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
   console.log('\nwritten: bench/results/latest.json');
   if (profile) console.log('\n' + summarizeProfile(dataDir, 25));
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

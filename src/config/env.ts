@@ -34,7 +34,11 @@ export const envSchema = z.object({
   GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),
   // Issue 4: whose X-Forwarded-For is believed when IP allow-lists look at the client address.
   GATEWAY_TRUSTED_PROXIES: trustedProxiesSchema,
-  DATABASE_URL: z.string().url('expected a URL such as postgres://user@host/db').optional(),
+  // PostgreSQL mode (DESIGN §6) is not built yet: refusing the variable beats silently using SQLite.
+  DATABASE_URL: z
+    .string()
+    .refine(() => false, 'the PostgreSQL store is not implemented yet; unset DATABASE_URL to use the embedded SQLite')
+    .optional(),
   REDIS_URL: z.string().url('expected a URL such as redis://127.0.0.1:6379').optional(),
   // Operations (issue 6): /metrics protection and overload shedding; 0 turns a threshold off.
   GATEWAY_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),

@@ -19,6 +19,7 @@ t.test('an invalid value names the variable and the expected form', async (t) =>
     [{ GATEWAY_UPSTREAM_TIMEOUT_MS: '-5' }, /GATEWAY_UPSTREAM_TIMEOUT_MS: expected a positive number/],
     [{ GATEWAY_ALLOW_PRIVATE_FETCH: 'maybe' }, /GATEWAY_ALLOW_PRIVATE_FETCH: expected 'true' or 'false'/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/test' }, /DATABASE_URL: the PostgreSQL store is not implemented yet/],
   ];
   for (const [source, message] of cases) {
     t.throws(() => parseEnv(source), EnvError);

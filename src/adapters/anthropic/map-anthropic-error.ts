@@ -1,19 +1,17 @@
 import { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { GatewayError, isGatewayError } from '../../errors.js';
+import { isGatewayError } from '../../errors.js';
 import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable } from '../shared/upstream-error.js';
-
-/** Where the failure happened: before the provider answered, or while reading its stream. */
-export type FailurePhase = 'request' | 'stream';
-
-/** Long HTML error pages from proxies would drown the useful part of the message. */
-const MAX_PROVIDER_MESSAGE = 500;
+import {
+  type FailurePhase,
+  retryAfterSeconds,
+  rootCauseText,
+  sdkTimeout,
+  truncateProviderMessage,
+  unreadableAnswer,
+} from '../shared/provider-failure.js';
 
 /** Error types that mean the gateway's Anthropic account, not the request, is at fault. */
 const ACCOUNT_ERROR_TYPES: ReadonlySet<string> = new Set(['authentication_error', 'permission_error', 'billing_error']);
-
-function truncate(text: string): string {
-  return text.length > MAX_PROVIDER_MESSAGE ? `${text.slice(0, MAX_PROVIDER_MESSAGE)}…` : text;
-}
 
 /**
  * Anthropic's body is `{"type":"error","error":{"type","message"},"request_id"}`; the SDK keeps
@@ -26,28 +24,7 @@ export function providerMessage(error: APIError): string {
     inner !== null && typeof inner === 'object' && 'message' in inner && typeof inner.message === 'string'
       ? inner.message
       : error.message.replace(/^\d{3} /, '');
-  return truncate(said);
-}
-
-/** `retry-after-ms` first (more precise), then `retry-after` in seconds or as an HTTP date. */
-export function retryAfterSeconds(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
-  const retryAfter = headers?.get('retry-after');
-  if (!retryAfter) return undefined;
-  const seconds = Number.parseFloat(retryAfter);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-
-/** The innermost cause names the real failure (ECONNREFUSED, "other side closed"…). */
-function rootCauseText(error: Error): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
-  if (!(current instanceof Error)) return error.message;
-  const code = 'code' in current && typeof current.code === 'string' ? current.code : undefined;
-  return code !== undefined && !current.message.includes(code) ? `${code} ${current.message}` : current.message;
+  return truncateProviderMessage(said);
 }
 
 /**
@@ -59,10 +36,7 @@ export function mapAnthropicError(error: unknown, signal: AbortSignal, phase: Fa
   if (error instanceof APIUserAbortError || isAbortError(error) || signal.aborted) return error;
   if (isGatewayError(error)) return error;
   if (error instanceof APIConnectionTimeoutError) {
-    return new GatewayError('upstream_timeout', 'The provider did not answer in time.', {
-      hint: 'Retry; if it persists, ask a platform admin to check the provider.',
-      cause: error,
-    });
+    return sdkTimeout(error);
   }
   if (error instanceof APIConnectionError) return upstreamUnreachable(rootCauseText(error), error);
   if (error instanceof APIError) {
@@ -76,11 +50,10 @@ export function mapAnthropicError(error: unknown, signal: AbortSignal, phase: Fa
     return upstreamStreamError(error.type ?? 'error', providerMessage(error));
   }
   const detail = error instanceof Error ? rootCauseText(error) : String(error);
-  if (phase === 'stream') return upstreamStreamError('connection_lost', `the stream broke off (${truncate(detail)})`);
+  if (phase === 'stream') return upstreamStreamError('connection_lost', `the stream broke off (${truncateProviderMessage(detail)})`);
   // An AnthropicError raised client-side, or an answer body that could not be read or parsed.
   const what = error instanceof AnthropicError ? 'The provider call failed' : "The provider's answer could not be read";
-  return new GatewayError('upstream_error', `${what}: ${truncate(detail)}`, {
-    hint: 'Retry later; if it persists, a platform admin should check the provider (the call log has the details).',
-    cause: error,
-  });
+  return unreadableAnswer(what, detail, error);
 }
+
+export { retryAfterSeconds, type FailurePhase };

@@ -1,17 +1,19 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { GatewayError, isGatewayError } from '../../errors.js';
+import { isGatewayError } from '../../errors.js';
 import {
   isAbortError,
   upstreamErrorFromStatus,
   upstreamStreamError,
   upstreamUnreachable,
 } from '../shared/upstream-error.js';
-
-/** Where the failure happened: before the provider answered, or while reading its stream. */
-export type FailurePhase = 'request' | 'stream';
-
-/** Long HTML error pages from proxies would drown the useful part of the message. */
-const MAX_PROVIDER_MESSAGE = 500;
+import {
+  type FailurePhase,
+  retryAfterSeconds,
+  rootCauseText,
+  sdkTimeout,
+  truncateProviderMessage,
+  unreadableAnswer,
+} from '../shared/provider-failure.js';
 
 /** The provider's own words: `error.message` of its body, else the SDK's text without "<status> ". */
 export function providerMessage(error: APIError): string {
@@ -20,28 +22,7 @@ export function providerMessage(error: APIError): string {
     body !== null && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
       ? body.message
       : error.message.replace(/^\d{3} /, '');
-  return said.length > MAX_PROVIDER_MESSAGE ? `${said.slice(0, MAX_PROVIDER_MESSAGE)}…` : said;
-}
-
-/** `retry-after-ms` (OpenAI's precise header) first, then `retry-after` in seconds or as an HTTP date. */
-export function retryAfterSeconds(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
-  const retryAfter = headers?.get('retry-after');
-  if (!retryAfter) return undefined;
-  const seconds = Number.parseFloat(retryAfter);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-
-/** The innermost cause names the real failure (ECONNREFUSED, ENOTFOUND, "other side closed"…). */
-function rootCauseText(error: Error): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
-  if (!(current instanceof Error)) return error.message;
-  const code = 'code' in current && typeof current.code === 'string' ? current.code : undefined;
-  return code !== undefined && !current.message.includes(code) ? `${code} ${current.message}` : current.message;
+  return truncateProviderMessage(said);
 }
 
 /**
@@ -52,10 +33,7 @@ export function mapOpenAIError(error: unknown, signal: AbortSignal, phase: Failu
   if (error instanceof APIUserAbortError || isAbortError(error) || signal.aborted) return error;
   if (isGatewayError(error)) return error;
   if (error instanceof APIConnectionTimeoutError) {
-    return new GatewayError('upstream_timeout', 'The provider did not answer in time.', {
-      hint: 'Retry; if it persists, ask a platform admin to check the provider.',
-      cause: error,
-    });
+    return sdkTimeout(error);
   }
   if (error instanceof APIConnectionError) return upstreamUnreachable(rootCauseText(error), error);
   if (error instanceof APIError) {
@@ -70,8 +48,7 @@ export function mapOpenAIError(error: unknown, signal: AbortSignal, phase: Failu
   const detail = error instanceof Error ? rootCauseText(error) : String(error);
   if (phase === 'stream') return upstreamStreamError('connection_lost', `the stream broke off (${detail})`);
   // The body of a non-streamed answer could not be read or parsed.
-  return new GatewayError('upstream_error', `The provider's answer could not be read: ${detail}`, {
-    hint: 'Retry later; if it persists, a platform admin should check the provider (the call log has the details).',
-    cause: error,
-  });
+  return unreadableAnswer("The provider's answer could not be read", detail, error);
 }
+
+export { retryAfterSeconds, type FailurePhase };
