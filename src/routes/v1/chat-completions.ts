@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChatRequest, ChatResult } from '../../adapters/types.js';
+import type { ChatRequest, ChatResult, StreamEvent } from '../../adapters/types.js';
 import { ChunkEncoder } from '../../streaming/chunk-encoder.js';
 import { sseBody } from '../../streaming/sse-body.js';
 import { estimateChatUsage } from '../../usage/estimate-chat-usage.js';
@@ -51,10 +51,9 @@ function sendStream(
   fastify: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
-  events: AsyncIterable<import('../../adapters/types.js').StreamEvent>,
+  events: AsyncIterable<StreamEvent>,
   body: ChatRequest,
 ) {
-  const started = performance.now();
   const encoder = new ChunkEncoder(
     completionId(request.id),
     body.model,
@@ -65,7 +64,8 @@ function sendStream(
   const stream = sseBody(events, encoder, {
     requestId: request.id,
     onFirstToken: () => {
-      call.ttftMs = performance.now() - started;
+      // From the request's arrival, as the client experiences it (the chain and the upstream's headers included).
+      call.ttftMs = reply.elapsedTime;
     },
     onEnd: ({ error, cancelled }) => {
       if (cancelled) call.cancelled = true;
