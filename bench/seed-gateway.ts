@@ -15,7 +15,12 @@ export const BENCH_SECRET_KEY = 'b'.repeat(64);
  * upstream, one model, a service with an approved subscription, and `keyCount` keys in the
  * policy snapshot (the first one is used for the calls).
  */
-export function prepareGateway(upstreamUrl: string, keyCount: number): { dataDir: string; configFile: string; apiKey: string } {
+export interface BenchLimits {
+  /** Give the used key and its tenant rpm, tpm and budgets far above what the run can reach, so every limit is checked and counted. */
+  limited: boolean;
+}
+
+export function prepareGateway(upstreamUrl: string, keyCount: number, options: BenchLimits = { limited: false }): { dataDir: string; configFile: string; apiKey: string } {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
   const configFile = path.join(dataDir, 'gateway.config.yaml');
   writeFileSync(
@@ -37,7 +42,9 @@ models:
   const now = new Date();
   let apiKey = '';
   db.transaction((tx) => {
-    tx.insert(tenants).values({ id: 'ten_bench', name: 'bench', status: 'active', createdAt: now, updatedAt: now }).run();
+    const tenantLimits = options.limited ? { rpm: 100_000_000, tpm: 1_000_000_000_000, monthlyBudgetUsd: 1_000_000_000 } : {};
+    const keyLimits = options.limited ? { rpm: 100_000_000, tpm: 1_000_000_000_000, budgetUsd: 1_000_000_000 } : {};
+    tx.insert(tenants).values({ id: 'ten_bench', name: 'bench', status: 'active', ...tenantLimits, createdAt: now, updatedAt: now }).run();
     tx.insert(consumers).values({ id: 'con_bench', tenantId: 'ten_bench', name: 'bench-app', status: 'active', createdAt: now, updatedAt: now }).run();
     tx.insert(services).values({ id: 'svc_bench', name: 'bench', approval: 'auto', createdAt: now, updatedAt: now }).run();
     tx.insert(serviceModels).values({ serviceId: 'svc_bench', modelName: 'bench-model' }).run();
@@ -46,7 +53,7 @@ models:
       const key = generateApiKey();
       if (i === 0) apiKey = key.secret;
       tx.insert(apiKeys)
-        .values({ id: `key_bench${i}`, consumerId: 'con_bench', name: `bench-${i}`, prefix: key.prefix, hash: key.hash, status: 'active', scopes: ['chat', 'embeddings', 'models'], createdAt: now, updatedAt: now })
+        .values({ id: `key_bench${i}`, consumerId: 'con_bench', name: `bench-${i}`, prefix: key.prefix, hash: key.hash, status: 'active', scopes: ['chat', 'embeddings', 'models'], ...(i === 0 ? keyLimits : {}), createdAt: now, updatedAt: now })
         .run();
     }
   });
