@@ -52,7 +52,7 @@ const tenantSchema = z
     status: z.enum(['active', 'suspended']).optional(),
     /** Absent or null: every model. */
     allowedModels: z.array(z.string().min(1)).min(1, 'expected at least one model, or leave it out for all').nullable().optional(),
-    /** CIDR blocks; absent or null: any address. */
+    /** CIDR blocks; absent or null: every address is allowed. */
     allowedIps: z.array(z.string().min(1)).min(1, 'expected at least one CIDR block, or leave it out for any').nullable().optional(),
     rpm: perMinute,
     tpm: perMinute,
