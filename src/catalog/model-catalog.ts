@@ -74,19 +74,46 @@ export interface CatalogDependencies {
   secrets: SecretBox;
   factories: Readonly<Record<ProviderKind, AdapterFactory>>;
   fetchImage: NonNullable<ProviderSettings['fetchImage']>;
+  /**
+   * Adapters of the previous load, by provider id. A provider whose settings did not change keeps
+   * its adapter: its SDK client's keep-alive pool and adapter state (Gemini thought signatures)
+   * survive admin writes that have nothing to do with it, such as creating a key.
+   */
+  adapterCache?: Map<string, CachedAdapter>;
 }
 
-export function loadModelCatalog({ db, secrets, factories, fetchImage }: CatalogDependencies): ModelCatalog {
+export interface CachedAdapter {
+  fingerprint: string;
+  adapter: ProviderAdapter;
+}
+
+function providerFingerprint(row: typeof providers.$inferSelect): string {
+  // The sealed credential changes whenever the key is set again, so comparing it is enough.
+  return JSON.stringify([row.kind, row.baseUrl, row.credential, row.options]);
+}
+
+export function loadModelCatalog({ db, secrets, factories, fetchImage, adapterCache = new Map() }: CatalogDependencies): ModelCatalog {
   const adapters = new Map<string, { row: typeof providers.$inferSelect; adapter: ProviderAdapter }>();
+  const seen = new Set<string>();
   for (const row of db.select().from(providers).all()) {
+    seen.add(row.id);
+    const fingerprint = providerFingerprint(row);
+    const cached = adapterCache.get(row.id);
+    if (cached?.fingerprint === fingerprint) {
+      adapters.set(row.id, { row, adapter: cached.adapter });
+      continue;
+    }
     const settings: ProviderSettings = {
       ...(row.baseUrl === null ? {} : { baseUrl: row.baseUrl }),
       ...(row.credential === null ? {} : { apiKey: secrets.open(row.credential) }),
       ...(row.options === null ? {} : { options: row.options }),
       fetchImage,
     };
-    adapters.set(row.id, { row, adapter: factories[row.kind](settings) });
+    const adapter = factories[row.kind](settings);
+    adapterCache.set(row.id, { fingerprint, adapter });
+    adapters.set(row.id, { row, adapter });
   }
+  for (const id of adapterCache.keys()) if (!seen.has(id)) adapterCache.delete(id);
   const routes = new Map<string, DeploymentRoute[]>();
   for (const deployment of db.select().from(deployments).all()) {
     const provider = adapters.get(deployment.providerId);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { adapterFactories } from '../adapters/registry.js';
-import { loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
+import { loadModelCatalog, type CachedAdapter, type ModelCatalog } from '../catalog/model-catalog.js';
 import { applyGatewayConfig } from '../config/apply-gateway-config.js';
 import { loadGatewayConfig } from '../config/gateway-config.js';
 import { createImageFetcher } from '../routing/image-fetcher.js';
@@ -30,7 +30,8 @@ export default fp(
       fastify.log.info({ file: options.configFile }, 'configuration applied');
     }
     const fetchImage = createImageFetcher(options.allowPrivateFetch);
-    const load = () => loadModelCatalog({ db: fastify.db, secrets: fastify.secrets, factories: adapterFactories, fetchImage });
+    const adapterCache = new Map<string, CachedAdapter>();
+    const load = () => loadModelCatalog({ db: fastify.db, secrets: fastify.secrets, factories: adapterFactories, fetchImage, adapterCache });
     fastify.decorate('catalog', load());
     fastify.decorate('reloadCatalog', function reloadCatalog(this: FastifyInstance) {
       fastify.catalog = load();
