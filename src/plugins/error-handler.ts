@@ -7,19 +7,24 @@ import { ClientClosedRequest } from '../routing/upstream-deadline.js';
 function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayError | null {
   if (error.validation) {
     const first = error.validation[0];
-    const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const parent = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : undefined;
+    // A missing property is named by its full path (`deployments.0.model`), not by its parent object.
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = missing === undefined ? parent : parent ? `${parent}.${missing}` : missing;
     const where = error.validationContext ?? 'body';
     // `additionalProperties: false` (admin bodies): name the unknown field itself, not its parent.
     const unknown = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     if (unknown !== undefined) {
-      const unknownField = field ? `${field}.${unknown}` : unknown;
+      const unknownField = parent ? `${parent}.${unknown}` : unknown;
       return new GatewayError('invalid_request', `Invalid ${where}: unknown field '${unknownField}'.`, {
         param: unknownField,
         hint: 'Remove it or check its spelling; /docs lists the accepted fields.',
       });
     }
-    return new GatewayError('invalid_request', `Invalid ${where}: ${field ? `'${field}' ` : ''}${first?.message ?? error.message}.`, {
+    const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${first?.message ?? error.message}` : `'${field}' is required`;
+    return new GatewayError('invalid_request', `Invalid ${where}: ${problem}.`, {
       param: field ?? null,
+      hint: 'Fix that field and send the request again; /docs describes every field.',
     });
   }
   switch (error.code) {

@@ -24,7 +24,7 @@ t.test('bad input to every catalog body: a 4xx naming the field, never a 500', a
 
   const cases: Case[] = [
     // providers
-    { method: 'POST', url: '/admin/providers', body: { kind: 'mock' }, param: 'name', message: /must have required property 'name'/ },
+    { method: 'POST', url: '/admin/providers', body: { kind: 'mock' }, param: 'name', message: /'name' is required/ },
     { method: 'POST', url: '/admin/providers', body: { name: 'p', kind: 'azure' }, param: 'kind', message: /allowed values/ },
     { method: 'POST', url: '/admin/providers', body: { name: 'p', kind: 'mock', apiKey: 42 }, param: 'apiKey' },
     { method: 'POST', url: '/admin/providers', body: { name: 'p', kind: 'openai', baseUrl: 'not a url' }, param: 'baseUrl' },
@@ -40,11 +40,11 @@ t.test('bad input to every catalog body: a 4xx naming the field, never a 500', a
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [] }, param: 'deployments', message: /fewer than 1/ },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'image', deployments: [deployment] }, param: 'type' },
     { method: 'POST', url: '/admin/models', body: { name: '/leading', type: 'chat', deployments: [deployment] }, param: 'name' },
-    { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [{ provider: 'local-mock' }] }, param: 'deployments.0', message: /required property 'model'/ },
+    { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [{ provider: 'local-mock' }] }, param: 'deployments.0.model', message: /'deployments\.0\.model' is required/ },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [{ ...deployment, weight: '2' }] }, param: 'deployments.0.weight', message: /integer/ },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [{ ...deployment, weight: 0 }] }, param: 'deployments.0.weight' },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [{ ...deployment, region: 'eu' }] }, param: 'deployments.0.region', message: /unknown field/ },
-    { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [deployment], pricing: { input: 1 } }, param: 'pricing' },
+    { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [deployment], pricing: { input: 1 } }, param: 'pricing.output' },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [deployment], pricing: { input: -1, output: 1 } }, param: 'pricing.input', message: />= 0/ },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [deployment], dropParams: 'logit_bias' }, param: 'dropParams' },
     { method: 'POST', url: '/admin/models', body: { name: 'm', type: 'chat', deployments: [deployment], status: 'paused' }, param: 'status' },
