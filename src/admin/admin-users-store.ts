@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { adminUsers, tenants, type AdminUserRow } from '../db/schema.js';
 import type { AdminRole } from '../plugins/admin-auth.js';
 import { conflict, isConstraintViolation, notFound } from './admin-errors.js';
@@ -30,7 +30,7 @@ function duplicateUsername(username: string) {
 
 export function createAdminUser(db: GatewayDb, input: AdminUserInput, now = new Date()): AdminUserRow {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (input.tenantId !== null && tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.tenantId)).get() === undefined) {
         throw notFound('Tenant', input.tenantId, 'tenantId');
       }
@@ -47,7 +47,7 @@ export function createAdminUser(db: GatewayDb, input: AdminUserInput, now = new 
 
 /** The last platform admin stays: without one, nobody could ever administer the gateway again. */
 export function deleteAdminUser(db: GatewayDb, username: string): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const user = tx.select().from(adminUsers).where(eq(adminUsers.username, username)).get();
     if (user === undefined) throw notFound('Admin user', username);
     if (user.role === 'platform_admin') {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { apiKeys, consumers, subscriptions, tenants, type ConsumerRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, inUse, isConstraintViolation, notFound } from './admin-errors.js';
@@ -42,7 +42,7 @@ function duplicateName(name: string, tenantId: string) {
 
 export function createConsumer(db: GatewayDb, input: ConsumerInput, now = new Date()): ConsumerRow {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.tenantId)).get() === undefined) {
         throw notFound('Tenant', input.tenantId, 'tenantId');
       }
@@ -63,7 +63,7 @@ export function createConsumer(db: GatewayDb, input: ConsumerInput, now = new Da
 export function updateConsumer(db: GatewayDb, id: string, patch: ConsumerPatch, now = new Date()): ConsumerRow {
   let tenantId = '';
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       const existing = tx.select().from(consumers).where(eq(consumers.id, id)).get();
       if (existing === undefined) throw notFound('Consumer', id);
       tenantId = existing.tenantId;
@@ -85,7 +85,7 @@ export function updateConsumer(db: GatewayDb, id: string, patch: ConsumerPatch, 
  * longer authorise anything, and the call log keeps their ids.
  */
 export function deleteConsumer(db: GatewayDb, id: string, now = new Date()): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     if (tx.select({ id: consumers.id }).from(consumers).where(eq(consumers.id, id)).get() === undefined) throw notFound('Consumer', id);
     const liveKeys = tx
       .select({ id: apiKeys.id })

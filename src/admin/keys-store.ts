@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { generateApiKey } from '../access/api-key-secret.js';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { apiKeys, consumers, type ApiKeyRow, type KeyScope } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, notFound } from './admin-errors.js';
@@ -68,7 +68,7 @@ export function findKey(db: GatewayDb, id: string): OwnedKey | undefined {
 /** Creates a key; the returned secret must be shown once and then forgotten. */
 export function createKey(db: GatewayDb, consumerId: string, input: KeyInput, now = new Date()): { row: ApiKeyRow; secret: string } {
   const { secret, prefix, hash } = generateApiKey();
-  const row = db.transaction((tx) => {
+  const row = writeTransaction(db, (tx) => {
     if (tx.select({ id: consumers.id }).from(consumers).where(eq(consumers.id, consumerId)).get() === undefined) {
       throw notFound('Consumer', consumerId);
     }
@@ -98,7 +98,7 @@ export function createKey(db: GatewayDb, consumerId: string, input: KeyInput, no
 }
 
 export function updateKey(db: GatewayDb, id: string, patch: KeyPatch, now = new Date()): ApiKeyRow {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const existing = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
     if (existing === undefined) throw notFound('API key', id);
     if (existing.status === 'revoked') {
@@ -110,7 +110,7 @@ export function updateKey(db: GatewayDb, id: string, patch: KeyPatch, now = new 
 
 /** Idempotent: revoking a revoked key keeps its first `revokedAt`. */
 export function revokeKey(db: GatewayDb, id: string, now = new Date()): ApiKeyRow {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const existing = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
     if (existing === undefined) throw notFound('API key', id);
     if (existing.status === 'revoked') return existing;

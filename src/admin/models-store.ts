@@ -1,5 +1,5 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import type { DbOrTx, GatewayTx as Tx } from '../db/gateway-tx.js';
 import { deployments, models, providers, serviceModels, services, type ModelRow } from '../db/schema.js';
 import { conflict, inUse, invalidField, isConstraintViolation, notFound } from './admin-errors.js';
@@ -117,7 +117,7 @@ function duplicateName(name: string) {
 
 export function createModel(db: GatewayDb, input: ModelInput, now = new Date()): ModelWithDeployments {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (tx.select({ name: models.name }).from(models).where(eq(models.name, input.name)).get()) throw duplicateName(input.name);
       tx.insert(models)
         .values({
@@ -142,7 +142,7 @@ export function createModel(db: GatewayDb, input: ModelInput, now = new Date()):
 
 /** `deployments`, when sent, replaces the whole list; `pricing: null` removes the prices. */
 export function updateModel(db: GatewayDb, name: string, patch: ModelPatch, now = new Date()): ModelWithDeployments {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (tx.select({ name: models.name }).from(models).where(eq(models.name, name)).get() === undefined) throw notFound('Model', name);
     const { deployments: routes, pricing, ...rest } = patch;
     tx.update(models)
@@ -156,7 +156,7 @@ export function updateModel(db: GatewayDb, name: string, patch: ModelPatch, now 
 
 /** Refused while a service offers the model: its subscribers would lose it without notice. */
 export function deleteModel(db: GatewayDb, name: string): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     if (tx.select({ name: models.name }).from(models).where(eq(models.name, name)).get() === undefined) throw notFound('Model', name);
     const offering = tx
       .select({ name: services.name })

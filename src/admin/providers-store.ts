@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { deployments, providers, type ProviderKind, type ProviderRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -56,7 +56,7 @@ export function createProvider(db: GatewayDb, secrets: SecretBox, input: Provide
   const baseUrl = input.baseUrl ?? null;
   requireBaseUrl(input.kind, baseUrl);
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (tx.select({ id: providers.id }).from(providers).where(eq(providers.name, input.name)).get()) throw duplicateName(input.name);
       return tx
         .insert(providers)
@@ -83,7 +83,7 @@ export function createProvider(db: GatewayDb, secrets: SecretBox, input: Provide
 /** `apiKey: null` removes the stored credential; an omitted `apiKey` keeps it. */
 export function updateProvider(db: GatewayDb, secrets: SecretBox, id: string, patch: ProviderPatch, now = new Date()): ProviderRow {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       const existing = tx.select().from(providers).where(eq(providers.id, id)).get();
       if (existing === undefined) throw notFound('Provider', id);
       if (patch.name !== undefined && patch.name !== existing.name) {
@@ -107,7 +107,7 @@ export function updateProvider(db: GatewayDb, secrets: SecretBox, id: string, pa
 
 /** Refused while a model still routes to the provider: its calls would fail with no route. */
 export function deleteProvider(db: GatewayDb, id: string): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const existing = tx.select().from(providers).where(eq(providers.id, id)).get();
     if (existing === undefined) throw notFound('Provider', id);
     const users = tx.selectDistinct({ model: deployments.modelName }).from(deployments).where(eq(deployments.providerId, id)).orderBy(asc(deployments.modelName)).all();

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import type { DbOrTx, GatewayTx } from '../db/gateway-tx.js';
 import { models, serviceModels, services, subscriptions, type ServiceRow } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -77,7 +77,7 @@ function duplicateName(name: string) {
 
 export function createService(db: GatewayDb, input: ServiceInput, now = new Date()): ServiceWithModels {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (findServiceByName(tx, input.name)) throw duplicateName(input.name);
       const id = newId('svc');
       tx.insert(services)
@@ -95,7 +95,7 @@ export function createService(db: GatewayDb, input: ServiceInput, now = new Date
 /** `models`, when sent, replaces the whole list. Existing subscriptions keep their status. */
 export function updateService(db: GatewayDb, id: string, patch: ServicePatch, now = new Date()): ServiceWithModels {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       const existing = tx.select().from(services).where(eq(services.id, id)).get();
       if (existing === undefined) throw notFound('Service', id);
       if (patch.name !== undefined && patch.name !== existing.name && findServiceByName(tx, patch.name)) throw duplicateName(patch.name);
@@ -118,7 +118,7 @@ export function updateService(db: GatewayDb, id: string, patch: ServicePatch, no
  * silently. Its rejected and revoked subscriptions go with it (the call log keeps their ids).
  */
 export function deleteService(db: GatewayDb, id: string): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const existing = tx.select().from(services).where(eq(services.id, id)).get();
     if (existing === undefined) throw notFound('Service', id);
     const open = tx

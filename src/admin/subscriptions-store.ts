@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import type { DbOrTx } from '../db/gateway-tx.js';
 import { consumers, services, subscriptions, type SubscriptionRow } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -76,7 +76,7 @@ export interface SubscriptionRequest {
  * may see the consumer.
  */
 export function requestSubscription(db: GatewayDb, request: SubscriptionRequest, now = new Date()): SubscriptionWithContext {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const service = tx.select().from(services).where(eq(services.id, request.serviceId)).get();
     if (service === undefined) throw notFound('Service', request.serviceId, 'serviceId');
     const open = tx
@@ -118,7 +118,7 @@ export interface Decision {
 
 /** Moves a subscription along its life cycle, recording who decided, when and why. */
 export function decideSubscription(db: GatewayDb, id: string, { decision, decidedBy, reason }: Decision, now = new Date()): SubscriptionWithContext {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const existing = tx.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
     if (existing === undefined) throw notFound('Subscription', id);
     const status = nextStatus(id, existing.status, decision);

@@ -1,5 +1,5 @@
 import { asc, count, eq } from 'drizzle-orm';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { adminUsers, consumers, tenants, type TenantRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, inUse, isConstraintViolation, notFound } from './admin-errors.js';
@@ -48,7 +48,7 @@ function duplicateName(name: string) {
 
 export function createTenant(db: GatewayDb, input: TenantInput, now = new Date()): TenantRow {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       if (tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, input.name)).get()) throw duplicateName(input.name);
       return tx
         .insert(tenants)
@@ -76,7 +76,7 @@ export function createTenant(db: GatewayDb, input: TenantInput, now = new Date()
 
 export function updateTenant(db: GatewayDb, id: string, patch: TenantPatch, now = new Date()): TenantRow {
   try {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       const existing = tx.select().from(tenants).where(eq(tenants.id, id)).get();
       if (existing === undefined) throw notFound('Tenant', id);
       if (patch.name !== undefined && patch.name !== existing.name) {
@@ -97,7 +97,7 @@ export function updateTenant(db: GatewayDb, id: string, patch: TenantPatch, now 
 
 /** Refused while consumers or tenant admins still belong to the tenant: nothing disappears by surprise. */
 export function deleteTenant(db: GatewayDb, id: string): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     if (tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id)).get() === undefined) throw notFound('Tenant', id);
     const consumerCount = tx.select({ n: count() }).from(consumers).where(eq(consumers.tenantId, id)).get()?.n ?? 0;
     if (consumerCount > 0) {

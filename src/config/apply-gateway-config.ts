@@ -1,5 +1,5 @@
 import { CONFIG_FILE } from '../admin/subscription-transitions.js';
-import type { GatewayDb } from '../db/client.js';
+import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { summarize, type ConfigPlan, type ReconcileContext } from './config-plan.js';
@@ -39,5 +39,5 @@ export function planGatewayConfig(db: GatewayDb, config: GatewayConfig, secrets:
  * mention (created through the admin API, say) are left alone. Answers what it did.
  */
 export function applyGatewayConfig(db: GatewayDb, config: GatewayConfig, secrets: SecretBox, options: ApplyOptions = {}): ConfigPlan {
-  return db.transaction((tx) => reconcileAll({ db: tx, write: true, now: options.now ?? new Date(), secrets, actor: options.actor ?? CONFIG_FILE }, config));
+  return writeTransaction(db, (tx) => reconcileAll({ db: tx, write: true, now: options.now ?? new Date(), secrets, actor: options.actor ?? CONFIG_FILE }, config));
 }

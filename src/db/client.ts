@@ -34,3 +34,12 @@ export function openDatabase(dataDir: string): OpenDatabase {
   migrate(db, { migrationsFolder });
   return { db, sqlite, close: () => sqlite.close() };
 }
+
+/**
+ * A write transaction that takes SQLite's write lock at BEGIN (IMMEDIATE). A deferred one that
+ * reads first and writes later fails with SQLITE_BUSY when the call-log writer thread committed in
+ * between, and busy_timeout cannot help it; an immediate one waits for the lock instead.
+ */
+export function writeTransaction<T>(db: GatewayDb, work: (tx: Parameters<Parameters<GatewayDb['transaction']>[0]>[0]) => T): T {
+  return db.transaction(work, { behavior: 'immediate' });
+}
