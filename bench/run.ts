@@ -1,5 +1,5 @@
 /**
- * The gateway benchmark (issue 7): direct → null proxy → gateway, side by side in one run.
+ * The gateway benchmark (issue 7): direct → null proxy → SDK floor → gateway, side by side in one run.
  *   npm run bench                 full run (~3 minutes)
  *   npm run bench -- --quick      short run (~1 minute), for a smoke check
  *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
@@ -8,6 +8,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { measureFirstChunk, runLoad, type LoadResult } from './load.js';
 import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
@@ -18,6 +19,7 @@ const seconds = args.has('--quick') ? 3 : 8;
 const profile = args.has('--profile');
 const limited = args.has('--limited');
 const KEY_COUNT = 10_000;
+const WARM_UP_SECONDS = 2;
 const urlLine = (output: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
 const tsx = ['--import', 'tsx'];
 
@@ -30,7 +32,7 @@ interface ScenarioResult extends LoadResult {
 }
 
 async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number): Promise<ScenarioResult> {
-  await runLoad(subject.url, body, headers, connections, 1); // warm-up: JIT, keep-alive pools
+  await runLoad(subject.url, body, headers, connections, WARM_UP_SECONDS); // JIT, keep-alive pools
   let rssMbMax = subject.rssMb();
   const sampler = setInterval(() => (rssMbMax = Math.max(rssMbMax, subject.rssMb())), 200);
   const cpuBefore = subject.cpuMs();
@@ -45,13 +47,16 @@ const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFix
 async function main(): Promise<void> {
   const upstream = await startSubject('upstream', process.execPath, [...tsx, 'bench/fake-upstream.ts', '20', '0'], process.env, urlLine);
   const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
+  const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
   const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' };
   const gatewayArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`, 'dist/server.js'] : ['dist/server.js'];
+  // The gateway logs at its production default (info: a line per request) to a file.
+  const gatewayLog = path.join(dataDir, 'gateway.log');
   const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info' }, (output) => {
     const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
     return match?.[1];
-  });
+  }, { logFile: gatewayLog });
 
   const auth = { authorization: `Bearer ${apiKey}` };
   const message = [{ role: 'user', content: 'Say hello.' }];
@@ -60,11 +65,13 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   const firstChunk: Record<string, { p50Ms: number; p99Ms: number; failures: number }> = {};
   const firstChunkAfterLoad: Record<string, { p50Ms: number; p99Ms: number; failures: number }> = {};
-  for (const subject of [upstream, nullProxy, gateway]) {
+  for (const subject of [upstream, nullProxy, sdkFloor, gateway]) {
     const model = subject === gateway ? 'bench-model' : 'bench-upstream';
     // Time to first chunk on a warm but otherwise idle server, and again after the load below
-    // (the gap between the two is the cost of catching up: GC, the call-log backlog).
-    await measureFirstChunk(subject.url, streamBody(model), auth, 100);
+    // (the gap between the two is the cost of catching up: GC, the call-log backlog). Warm means
+    // the same warm-up as every load scenario: the streaming path runs JIT-compiled, as it does
+    // on a gateway that has been serving for a while.
+    await runLoad(subject.url, streamBody(model), auth, 1, WARM_UP_SECONDS);
     firstChunk[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
     for (const connections of [1, 50]) {
       results.push(await measure(subject, 'json', jsonBody(model), auth, connections));
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   }
 
   await gateway.stop();
+  await sdkFloor.stop();
   await nullProxy.stop();
   await upstream.stop();
 
@@ -83,6 +91,11 @@ async function main(): Promise<void> {
     addedLatencyP99Ms: row('gateway', 'json', 1).p99Ms - row('upstream', 'json', 1).p99Ms,
     addedFirstChunkP50Ms: (firstChunk.gateway?.p50Ms ?? NaN) - (firstChunk.upstream?.p50Ms ?? NaN),
     cpuRatioVsNullProxy: row('gateway', 'json', 50).cpuMsPerRequest / row('null-proxy', 'json', 50).cpuMsPerRequest,
+    cpuRatioVsNullProxyAt1Connection: row('gateway', 'json', 1).cpuMsPerRequest / row('null-proxy', 'json', 1).cpuMsPerRequest,
+    // The split of that ratio: what the required stack (Fastify + the openai SDK) costs by itself,
+    // and what the gateway's own work adds on top of it.
+    sdkFloorCpuRatioVsNullProxy: row('sdk-floor', 'json', 50).cpuMsPerRequest / row('null-proxy', 'json', 50).cpuMsPerRequest,
+    cpuRatioVsSdkFloor: row('gateway', 'json', 50).cpuMsPerRequest / row('sdk-floor', 'json', 50).cpuMsPerRequest,
     gatewayRssMbMax: Math.max(...results.filter((r) => r.subject === 'gateway').map((r) => r.rssMbMax)),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     addedFirstChunkAfterLoadP50Ms: (firstChunkAfterLoad.gateway?.p50Ms ?? NaN) - (firstChunkAfterLoad.upstream?.p50Ms ?? NaN),

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
 import type { Env } from './config/env.js';
@@ -19,9 +20,12 @@ const wellFormedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && wellFormedRequestId.test(given)) return given;
-  // Time-ordered (ms timestamp first, then 80 random bits): log rows insert at the end of the
-  // request-id index instead of at random places, which roughly doubles the writer's throughput.
-  return `req_${Date.now().toString(16).padStart(12, '0')}${randomBytes(10).toString('hex')}`;
+  // Time-ordered (ms timestamp first, then 20 hex digits of a random UUID, 74 random bits): log
+  // rows insert at the end of the request-id index instead of at random places, which roughly
+  // doubles the writer's throughput. randomUUID draws from a cached entropy pool; randomBytes
+  // asked the system for every id and showed in the benchmark's profile.
+  const random = randomUUID();
+  return `req_${Date.now().toString(16).padStart(12, '0')}${random.slice(0, 8)}${random.slice(9, 13)}${random.slice(14, 18)}${random.slice(19, 23)}`;
 }
 
 /** Never logged, wherever they appear. */
@@ -39,7 +43,14 @@ export const redactedPaths = [
 
 export function serverOptions(options: GatewayOptions): FastifyServerOptions {
   return {
-    logger: options.logger ?? { level: options.env.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    logger: options.logger ?? {
+      level: options.env.LOG_LEVEL,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      // Asynchronous writes: a log line never blocks the event loop on a slow stdout reader (a pipe
+      // whose reader lags stalled every call in the benchmark), and lines written while one write
+      // is in flight go out together. pino flushes what is buffered when the process exits.
+      stream: pino.destination({ dest: 1, sync: false }),
+    },
     genReqId: requestIdFor,
     requestIdLogLabel: 'requestId',
     bodyLimit: options.env.GATEWAY_MAX_BODY_BYTES,

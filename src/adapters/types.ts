@@ -175,6 +175,8 @@ export interface ProviderAdapter {
   chatStream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamEvent>>;
   /** Absent when the provider has no embeddings. */
   embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResult>;
+  /** Releases the adapter's connections (at shutdown, once calls have drained). */
+  close?(): Promise<void>;
 }
 
 export type AdapterFactory = (settings: ProviderSettings) => ProviderAdapter;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { StoreHealth } from './store-health.js';
 
 /** A limit check must not hang a call: a Redis that does not answer in this long counts as down. */
@@ -13,7 +13,9 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * the gateway starts in the documented degraded mode and picks Redis up when it appears.
  */
 export async function connectLimitsRedis(url: string, health: StoreHealth): Promise<Redis> {
-  const redis = new Redis(url, {
+  // Loaded only when REDIS_URL is set: a gateway on the embedded default never pays its memory.
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -37,6 +37,11 @@ export default fp(
       fastify.catalog = load();
     });
     fastify.onStateChange(() => fastify.reloadCatalog());
+    // A provider's adapter replaced by a reload is not closed: a call (or its fallback) that took
+    // the previous catalog may still be using it, and its idle sockets expire on their own.
+    fastify.addHook('onClose', async () => {
+      await Promise.all([...adapterCache.values()].map(({ adapter }) => adapter.close?.()));
+    });
     fastify.decorate('invoker', new Invoker(options.upstreamTimeoutMs));
   },
   { name: 'model-router', dependencies: ['storage', 'state-events'] },

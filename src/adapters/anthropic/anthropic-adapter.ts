@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { createProviderFetch } from '../shared/provider-fetch.js';
 import type { AdapterFactory, CallOptions, ChatResult, StreamEvent } from '../types.js';
 import { anthropicStreamEvents } from './anthropic-stream.js';
 import { buildAnthropicRequest } from './build-anthropic-request.js';
@@ -36,16 +37,20 @@ export const createAnthropicAdapter: AdapterFactory = (settings) => {
   // One client per provider: it keeps its connections alive between calls. The base URL and the
   // credentials are always given explicitly: the SDK would otherwise read ANTHROPIC_BASE_URL,
   // ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN from the gateway's own environment.
+  const transport = createProviderFetch();
   const client = new Anthropic({
     apiKey: settings.apiKey !== undefined && settings.apiKey !== '' ? settings.apiKey : PLACEHOLDER_API_KEY,
     authToken: null,
     baseURL: settings.baseUrl !== undefined && settings.baseUrl !== '' ? settings.baseUrl : ANTHROPIC_BASE_URL,
     maxRetries: 0, // the gateway decides about retries and fallbacks itself
+    fetch: transport.fetch,
     timeout: SDK_TIMEOUT_MS,
     logLevel: 'off', // failures reach the gateway as errors, which it logs with the request's context
   });
 
   return {
+    close: () => transport.close(),
+
     async chat(request, options): Promise<ChatResult> {
       const plan = buildAnthropicRequest(request, options, settings);
       let message: Message;

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { createProviderFetch } from '../shared/provider-fetch.js';
 import type { AdapterFactory, CallOptions, ChatResult, EmbeddingResult, StreamEvent } from '../types.js';
 import { buildChatParams, buildEmbeddingParams, buildStreamingChatParams } from './build-openai-request.js';
 import { convertOpenAIEmbeddings } from './convert-openai-embeddings.js';
@@ -32,6 +33,7 @@ export const createOpenAIAdapter: AdapterFactory = (settings) => {
   // One client per provider: it keeps its connections alive between calls. Every option the SDK
   // would otherwise read from the environment (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_ORG_ID…)
   // is set explicitly, so the gateway's own environment never leaks into a provider's calls.
+  const transport = createProviderFetch();
   const client = new OpenAI({
     apiKey: settings.apiKey !== undefined && settings.apiKey !== '' ? settings.apiKey : PLACEHOLDER_API_KEY,
     adminAPIKey: null,
@@ -39,10 +41,14 @@ export const createOpenAIAdapter: AdapterFactory = (settings) => {
     project: null,
     baseURL: settings.baseUrl !== undefined && settings.baseUrl !== '' ? settings.baseUrl : OPENAI_BASE_URL,
     maxRetries: 0, // the gateway decides about retries and fallbacks itself
+    fetch: transport.fetch,
     timeout: SDK_TIMEOUT_MS,
+    logLevel: 'off', // failures reach the gateway as errors, which it logs with the request's context
   });
 
   return {
+    close: () => transport.close(),
+
     async chat(request, options): Promise<ChatResult> {
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {

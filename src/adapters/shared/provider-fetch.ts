@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+
+/**
+ * The transport under the official SDKs' `fetch` option: undici's `request` API on a keep-alive
+ * pool owned by one adapter.
+ *
+ * Why not the global fetch: on every call it builds a WHATWG Request, a Response and web streams
+ * for bodies the SDK then reads whole. The benchmark (bench/, README "Performance") measured that
+ * machinery at about half of the gateway's CPU per non-streamed call; `request` reads the same
+ * bytes from a Node stream. The SDKs still build the request, parse the answer and the SSE stream
+ * and raise their own errors: only the bytes on the wire go through here.
+ */
+export interface ProviderFetch {
+  fetch: typeof globalThis.fetch;
+  /** Closes the pool's sockets (at shutdown, after the calls drained). */
+  close(): Promise<void>;
+}
+
+type BodyReadable = Dispatcher.ResponseData['body'];
+
+/**
+ * Node's typings declare Response's members as properties, which a subclass may not redefine as
+ * accessors or methods; at runtime they are ordinary prototype members.
+ */
+const ResponseBase = Response as unknown as new (body: null, init: ResponseInit) => object;
+
+/**
+ * A real `Response` (so `instanceof` holds) whose body is read straight from undici's Node
+ * stream; the web stream is only built when the SDK asks for `body` (SSE).
+ */
+class NodeStreamResponse extends ResponseBase {
+  readonly #source: BodyReadable;
+  readonly #url: string;
+  #webBody: ReadableStream<Uint8Array> | undefined;
+
+  constructor(source: BodyReadable, init: ResponseInit, url: string) {
+    super(null, init);
+    this.#source = source;
+    this.#url = url;
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#webBody ??= Readable.toWeb(this.#source) as ReadableStream<Uint8Array>;
+    return this.#webBody;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#webBody !== undefined || this.#source.bodyUsed;
+  }
+
+  text(): Promise<string> {
+    return this.#source.text();
+  }
+
+  json(): Promise<unknown> {
+    return this.#source.json();
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#source.arrayBuffer();
+  }
+
+  blob(): Promise<Blob> {
+    return this.#source.blob();
+  }
+
+  formData(): Promise<FormData> {
+    return Promise.reject(new TypeError('formData() is not supported on a provider response'));
+  }
+
+  clone(): never {
+    throw new TypeError('clone() is not supported on a provider response');
+  }
+}
+
+function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (typeof value === 'string') headers.append(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** Bodies the SDKs send for JSON calls; anything else (multipart uploads, streams) takes the global fetch. */
+function isPlainBody(body: RequestInit['body']): body is string | Uint8Array | null | undefined {
+  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+}
+
+export function createProviderFetch(): ProviderFetch {
+  // undici's default keep-alive handling: idle sockets are dropped before the server's own
+  // `Keep-Alive: timeout` hint expires, so a reused socket is never one the server just closed.
+  const agent = new Agent();
+
+  const providerFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (input instanceof Request || !isPlainBody(init.body)) return globalThis.fetch(input, init);
+    const url = String(input);
+    const answer = await request(url, {
+      dispatcher: agent,
+      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: init.headers instanceof Headers ? init.headers : new Headers(init.headers),
+      body: init.body ?? null,
+      signal: init.signal ?? undefined,
+    });
+    if (answer.statusCode < 200 || answer.statusCode > 599) {
+      answer.body.destroy();
+      throw new TypeError(`the provider answered with HTTP status ${answer.statusCode}, which is not a final HTTP status`);
+    }
+    return new NodeStreamResponse(answer.body, { status: answer.statusCode, headers: responseHeaders(answer.headers) }, url) as unknown as Response;
+  };
+
+  return {
+    fetch: providerFetch as typeof globalThis.fetch,
+    close: () => agent.destroy(),
+  };
+}
