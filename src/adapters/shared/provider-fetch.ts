@@ -10,6 +10,10 @@ import { Agent, request, type Dispatcher } from 'undici';
  * machinery at about half of the gateway's CPU per non-streamed call; `request` reads the same
  * bytes from a Node stream. The SDKs still build the request, parse the answer and the SSE stream
  * and raise their own errors: only the bytes on the wire go through here.
+ *
+ * Unlike the global fetch, it sends no `Accept-Encoding` of its own, so providers answer
+ * uncompressed and nothing needs inflating. (The Gemini SDK has no `fetch` option and keeps the
+ * global fetch.)
  */
 export interface ProviderFetch {
   fetch: typeof globalThis.fetch;

@@ -1,0 +1,28 @@
+import t from 'tap';
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import { TokenCounter } from '../../src/usage/token-counter.js';
+
+// Texts in several scripts, with code and whitespace runs, so that many merge paths are used.
+const samples = [
+  'Hello, world! How are you doing today?',
+  'The quick brown fox jumps over the lazy dog.\n\n  Indented   spaces\ttabs',
+  '日本語のテキストと English mixed — with dashes…',
+  'function add(a: number, b: number): number { return a + b; } // 123456789',
+  'Привет, мир! 🚀🚀 émojis and accents: naïve café',
+];
+
+t.test('counts exactly as the unmodified o200k encoder does (the decode table it drops is not used to count)', async (t) => {
+  const reference = new Tiktoken(o200kBase as TiktokenBPE);
+  const counter = new TokenCounter();
+  for (const text of samples) t.equal(counter.count(text), reference.encode(text).length, JSON.stringify(text.slice(0, 20)));
+  t.equal(counter.count(''), 0);
+});
+
+t.test('the decode-only table is emptied once the encoder is built', async (t) => {
+  const counter = new TokenCounter();
+  counter.count('build the encoder');
+  const encoder = (counter as unknown as { encoder?: { textMap?: Map<number, Uint8Array>; rankMap?: Map<string, number> } }).encoder;
+  t.equal(encoder?.textMap?.size, 0, 'no rank → bytes entries kept');
+  t.ok((encoder?.rankMap?.size ?? 0) > 100_000, 'the ranks used to encode are all there');
+});
