@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyServerOptions } from 'fastify';
 import type { Env } from './config/env.js';
 
 /**
@@ -52,7 +52,7 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
       stream: pino.destination({ dest: 1, sync: false }),
     },
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: options.env.GATEWAY_MAX_BODY_BYTES,
     // Streams can run long; the gateway's own upstream deadline governs them.
     requestTimeout: 0,

@@ -33,7 +33,11 @@ export class UpstreamDeadline {
 
   /** Restarts the silence timer: call when the provider has just said something. */
   rearm(): void {
-    clearTimeout(this.timer);
+    // Called for every streamed chunk: moving the one timer is cheaper than replacing it.
+    if (this.timer !== undefined) {
+      this.timer.refresh();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.expired = true;
       this.controller.abort(new Error('upstream timeout'));
