@@ -1,8 +1,9 @@
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LogController, type FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { Env } from './config/env.js';
+import { AccessLogController } from './logging/access-log-controller.js';
 
 /**
  * The one options object shared by `server.ts` and the test helper: the validated environment
@@ -52,7 +53,7 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
       stream: pino.destination({ dest: 1, sync: false }),
     },
     genReqId: requestIdFor,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new AccessLogController(),
     bodyLimit: options.env.GATEWAY_MAX_BODY_BYTES,
     // Streams can run long; the gateway's own upstream deadline governs them.
     requestTimeout: 0,
