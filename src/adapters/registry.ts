@@ -1,15 +1,25 @@
 import type { ProviderKind } from '../db/schema.js';
-import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
-import { createGeminiAdapter } from './gemini/gemini-adapter.js';
+import { lazyAdapterFactory, type AdapterModule } from './lazy-adapter-factory.js';
 import { createMockAdapter } from './mock/mock-adapter.js';
-import { createOpenAIAdapter } from './openai/openai-adapter.js';
 import type { AdapterFactory } from './types.js';
 
-/** Provider kind → adapter. OpenAI-compatible servers reuse the OpenAI adapter with another base URL. */
+/** The SDK-backed adapters, each imported when a provider of its kind is first configured. */
+export const adapterModules = {
+  openai: { load: async () => (await import('./openai/openai-adapter.js')).createOpenAIAdapter, embeddings: true },
+  anthropic: { load: async () => (await import('./anthropic/anthropic-adapter.js')).createAnthropicAdapter, embeddings: false },
+  gemini: { load: async () => (await import('./gemini/gemini-adapter.js')).createGeminiAdapter, embeddings: true },
+} satisfies Record<string, AdapterModule>;
+
+const openAI = lazyAdapterFactory(adapterModules.openai);
+
+/**
+ * Provider kind → adapter. OpenAI-compatible servers reuse the OpenAI adapter with another base
+ * URL. The mock has no SDK and is always in.
+ */
 export const adapterFactories: Readonly<Record<ProviderKind, AdapterFactory>> = {
   mock: createMockAdapter,
-  openai: createOpenAIAdapter,
-  'openai-compatible': createOpenAIAdapter,
-  anthropic: createAnthropicAdapter,
-  gemini: createGeminiAdapter,
+  openai: openAI,
+  'openai-compatible': openAI,
+  anthropic: lazyAdapterFactory(adapterModules.anthropic),
+  gemini: lazyAdapterFactory(adapterModules.gemini),
 };

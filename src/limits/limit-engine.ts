@@ -117,6 +117,10 @@ export class LimitEngine {
     const { store, requests } = this.options;
     const all = parties(subject);
     const period = budgetPeriod(this.now());
+    // Most keys carry no limit at all: nothing to read or count, only the spend to add at the end.
+    if (!all.some(({ settings }) => hasLimit(settings))) {
+      return { outcome: 'pass', detail: NO_LIMIT_APPLIES, headers: {}, ticket: mode === 'live' ? { subject, reservedTokens: 0, tokenWindows: [], period } : null };
+    }
     const details: string[] = [];
 
     // Budgets: what was already spent this month (the call that crosses a budget completes).
@@ -228,6 +232,12 @@ function windowDetail(family: 'requests' | 'tokens', ref: ScopeRef, limit: numbe
   return `${family} ${ref.scope}: ${Math.max(0, remaining)} of ${limit} left${reset}`;
 }
 
+const NO_LIMIT_APPLIES = 'no rate, token or budget limit applies';
+
+function hasLimit(settings: LimitSettings): boolean {
+  return settings.rpm !== null || settings.tpm !== null || settings.budgetUsd !== null;
+}
+
 function summary(details: string[]): string {
-  return details.length === 0 ? 'no rate, token or budget limit applies' : details.join('; ');
+  return details.length === 0 ? NO_LIMIT_APPLIES : details.join('; ');
 }

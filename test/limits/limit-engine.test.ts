@@ -70,6 +70,14 @@ t.test('no limit set: the step passes and says so', async (t) => {
   const outcome = await h.evaluate(subject());
   t.equal(outcome.verdict?.detail, 'no rate, token or budget limit applies');
   t.same(outcome.verdict?.headers, {});
+  t.equal((await h.evaluate(subject(), {}, 'dry')).verdict?.ticket, null, 'a dry run holds nothing');
+
+  // The spend of an unlimited call still counts: a budget set later this month must see it.
+  t.ok(outcome.verdict?.ticket, 'a live call gets a ticket to settle its spend');
+  await h.settle(outcome.verdict?.ticket, 10, 0.8);
+  const budgetSetLater = await h.evaluate(subject({ budgetUsd: 0.5 }));
+  t.equal(budgetSetLater.error?.code, 'budget_exceeded');
+  t.match(budgetSetLater.error?.message, /\$0\.8 spent/);
 });
 
 t.test('tokens: the estimate is reserved, then settled with the real usage', async (t) => {

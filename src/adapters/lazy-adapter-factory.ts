@@ -1,0 +1,41 @@
+import type { AdapterFactory, ProviderAdapter } from './types.js';
+
+/** An adapter's module, imported on demand, with what the gateway must know before it is in. */
+export interface AdapterModule {
+  /** Imports the adapter's module, and with it the provider's SDK. */
+  load(): Promise<AdapterFactory>;
+  /** Whether the adapter has `embed`: the invoker checks for it before it calls. */
+  embeddings: boolean;
+}
+
+/**
+ * A factory for an adapter whose module (and SDK) is imported when the first provider of its kind
+ * is configured, not when the gateway starts. An SDK costs memory for as long as the process lives
+ * (the Anthropic SDK alone ~18 MB of RSS), and most gateways talk to one or two kinds of provider.
+ *
+ * The import starts at once, when the catalog is built, so it has finished long before the first
+ * call; a call that comes earlier waits for it. A failed import fails the calls, never the catalog.
+ */
+export function lazyAdapterFactory(module: AdapterModule): AdapterFactory {
+  return (settings) => {
+    const ready: Promise<ProviderAdapter> = module.load().then((factory) => factory(settings));
+    // Not an unhandled rejection: the error reaches every call that needs the adapter.
+    ready.catch(() => undefined);
+    const adapter: ProviderAdapter = {
+      chat: async (request, options) => (await ready).chat(request, options),
+      chatStream: async (request, options) => (await ready).chatStream(request, options),
+      close: async () => {
+        const loaded = await ready.catch(() => undefined);
+        await loaded?.close?.();
+      },
+    };
+    if (module.embeddings) {
+      adapter.embed = async (request, options) => {
+        const loaded = await ready;
+        if (loaded.embed === undefined) throw new Error('adapter module declared embeddings but has no embed()');
+        return loaded.embed(request, options);
+      };
+    }
+    return adapter;
+  };
+}
