@@ -4,6 +4,10 @@
  *   npm run bench -- --quick      short run (~1 minute), for a smoke check
  *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
  *   npm run bench -- --limited    the calling key and its tenant carry rpm, tpm and budgets (never reached), so the limit step counts
+ *   npm run bench -- --gateway-flags="--heap-growing-percent=50"
+ *                                 starts the gateway's node with these flags (the memory/CPU trade-off in the README)
+ *   npm run bench -- --malloc-arena-max=2   sets MALLOC_ARENA_MAX (glibc) for the gateway only
+ *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json)
  * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,12 @@ import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
 import { summarizeProfile } from './profile-summary.js';
 
 const args = new Set(process.argv.slice(2));
+const GATEWAY_FLAGS_OPTION = '--gateway-flags=';
+const OUT_OPTION = '--out=';
+const outFile = process.argv.find((arg) => arg.startsWith(OUT_OPTION))?.slice(OUT_OPTION.length);
+const ARENA_OPTION = '--malloc-arena-max=';
+const mallocArenaMax = process.argv.find((arg) => arg.startsWith(ARENA_OPTION))?.slice(ARENA_OPTION.length);
+const gatewayFlags = (process.argv.find((arg) => arg.startsWith(GATEWAY_FLAGS_OPTION))?.slice(GATEWAY_FLAGS_OPTION.length) ?? '').split(' ').filter(Boolean);
 const seconds = args.has('--quick') ? 3 : 8;
 const profile = args.has('--profile');
 const limited = args.has('--limited');
@@ -49,8 +59,8 @@ async function main(): Promise<void> {
   const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
   const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
-  const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' };
-  const gatewayArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`, 'dist/server.js'] : ['dist/server.js'];
+  const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123', ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }) };
+  const gatewayArgs = [...gatewayFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`] : []), 'dist/server.js'];
   // The gateway logs at its production default (info: a line per request) to a file.
   const gatewayLog = path.join(dataDir, 'gateway.log');
   const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info' }, (output) => {
@@ -110,7 +120,9 @@ async function main(): Promise<void> {
     zeroErrorsAndNon2xx: summary.non2xx === 0 && summary.errors === 0,
   };
 
-  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot${limited ? '; key and tenant limits on' : ''}\n`);
+  const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? null };
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot${limited ? '; key and tenant limits on' : ''}`);
+  console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax ?? '(unset)'}\n`);
   console.log('subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors');
   for (const r of results) {
     console.log(
@@ -126,9 +138,10 @@ async function main(): Promise<void> {
   console.log('targets met:', JSON.stringify(targets, null, 2));
 
   mkdirSync('bench/results', { recursive: true });
-  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, results, firstChunk, firstChunkAfterLoad, summary, targets };
-  writeFileSync(limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
-  console.log(`\nwritten: bench/results/${limited ? 'latest-limited' : 'latest'}.json`);
+  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
+  const written = outFile ?? (limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json');
+  writeFileSync(written, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nwritten: ${written}`);
   if (profile) console.log('\n' + summarizeProfile(dataDir, 25));
   rmSync(dataDir, { recursive: true, force: true });
 }
