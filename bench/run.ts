@@ -3,20 +3,24 @@
  *   npm run bench                 full run (~3 minutes)
  *   npm run bench -- --quick      short run (~1 minute), for a smoke check
  *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
+ *   npm run bench -- --alloc-profile   also samples what the gateway allocates per JSON call, and by whom
  *   npm run bench -- --limited    the calling key and its tenant carry rpm, tpm and budgets (never reached), so the limit step counts
  *   npm run bench -- --gateway-flags="--heap-growing-percent=50"
  *                                 starts the gateway's node with these flags (the memory/CPU trade-off in the README)
  *   npm run bench -- --malloc-arena-max=2   sets MALLOC_ARENA_MAX (glibc) for the gateway only
- *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json)
+ *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json,
+ *                                 or latest-profiled.json for a profiled run)
  * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureFirstChunk, runLoad, type LoadResult } from './load.js';
 import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
 import { summarizeProfile } from './profile-summary.js';
+import { summarizeAllocations } from './alloc-profile-summary.js';
 
 const args = new Set(process.argv.slice(2));
 const GATEWAY_FLAGS_OPTION = '--gateway-flags=';
@@ -28,6 +32,7 @@ const gatewayFlags = (process.argv.find((arg) => arg.startsWith(GATEWAY_FLAGS_OP
 const seconds = args.has('--quick') ? 3 : 8;
 const profile = args.has('--profile');
 const limited = args.has('--limited');
+const allocProfile = args.has('--alloc-profile');
 const KEY_COUNT = 10_000;
 const WARM_UP_SECONDS = 2;
 const urlLine = (output: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
@@ -60,10 +65,15 @@ async function main(): Promise<void> {
   const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
   const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123', ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }) };
-  const gatewayArgs = [...gatewayFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`] : []), 'dist/server.js'];
+  const gatewayArgs = [
+    ...gatewayFlags,
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`] : []),
+    ...(allocProfile ? [...tsx, '--import', './bench/alloc-profile-preload.ts'] : []),
+    'dist/server.js',
+  ];
   // The gateway logs at its production default (info: a line per request) to a file.
   const gatewayLog = path.join(dataDir, 'gateway.log');
-  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info' }, (output) => {
+  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info', ...(allocProfile ? { BENCH_ALLOC_PROFILE_DIR: dataDir } : {}) }, (output) => {
     const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
     return match?.[1];
   }, { logFile: gatewayLog });
@@ -88,6 +98,18 @@ async function main(): Promise<void> {
       results.push(await measure(subject, 'stream', streamBody(model), auth, connections));
     }
     firstChunkAfterLoad[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
+  }
+
+  // After the measured scenarios, so the sampling does not weigh on them.
+  let allocations: string | undefined;
+  if (allocProfile) {
+    writeFileSync(path.join(dataDir, 'alloc.start'), '');
+    await sleep(200);
+    const load = await runLoad(gateway.url, jsonBody('bench-model'), auth, 50, seconds);
+    writeFileSync(path.join(dataDir, 'alloc.stop'), '');
+    const written = path.join(dataDir, 'alloc.heapprofile');
+    for (let waited = 0; !existsSync(written) && waited < 10_000; waited += 100) await sleep(100);
+    allocations = existsSync(written) ? summarizeAllocations(written, load.requests, 20) : 'no allocation profile was written';
   }
 
   await gateway.stop();
@@ -139,10 +161,13 @@ async function main(): Promise<void> {
 
   mkdirSync('bench/results', { recursive: true });
   const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
-  const written = outFile ?? (limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json');
+  // A profiled run's figures carry the profiler's cost: they never replace the plain runs' files.
+  const defaultOut = profile || allocProfile ? 'bench/results/latest-profiled.json' : limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json';
+  const written = outFile ?? defaultOut;
   writeFileSync(written, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwritten: ${written}`);
   if (profile) console.log('\n' + summarizeProfile(dataDir, 25));
+  if (allocations !== undefined) console.log('\n' + allocations);
   rmSync(dataDir, { recursive: true, force: true });
 }
 
