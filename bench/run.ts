@@ -23,12 +23,11 @@ import { summarizeProfile } from './profile-summary.js';
 import { summarizeAllocations } from './alloc-profile-summary.js';
 
 const args = new Set(process.argv.slice(2));
-const GATEWAY_FLAGS_OPTION = '--gateway-flags=';
-const OUT_OPTION = '--out=';
-const outFile = process.argv.find((arg) => arg.startsWith(OUT_OPTION))?.slice(OUT_OPTION.length);
-const ARENA_OPTION = '--malloc-arena-max=';
-const mallocArenaMax = process.argv.find((arg) => arg.startsWith(ARENA_OPTION))?.slice(ARENA_OPTION.length);
-const gatewayFlags = (process.argv.find((arg) => arg.startsWith(GATEWAY_FLAGS_OPTION))?.slice(GATEWAY_FLAGS_OPTION.length) ?? '').split(' ').filter(Boolean);
+/** The value of `--name=value` on the command line. */
+const option = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const outFile = option('out');
+const mallocArenaMax = option('malloc-arena-max');
+const gatewayFlags = (option('gateway-flags') ?? '').split(' ').filter(Boolean);
 const seconds = args.has('--quick') ? 3 : 8;
 const profile = args.has('--profile');
 const limited = args.has('--limited');
@@ -64,16 +63,26 @@ async function main(): Promise<void> {
   const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
   const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
-  const gatewayEnv = { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'warn', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123', ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }) };
+  // The gateway logs at its production default (info: a line per request) to a file.
+  const gatewayEnv = {
+    ...process.env,
+    PORT: '0',
+    GATEWAY_DATA_DIR: dataDir,
+    GATEWAY_CONFIG: configFile,
+    GATEWAY_SECRET_KEY: BENCH_SECRET_KEY,
+    LOG_LEVEL: 'info',
+    GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123',
+    ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }),
+    ...(allocProfile ? { BENCH_ALLOC_PROFILE_DIR: dataDir } : {}),
+  };
   const gatewayArgs = [
     ...gatewayFlags,
     ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`] : []),
     ...(allocProfile ? [...tsx, '--import', './bench/alloc-profile-preload.ts'] : []),
     'dist/server.js',
   ];
-  // The gateway logs at its production default (info: a line per request) to a file.
   const gatewayLog = path.join(dataDir, 'gateway.log');
-  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, { ...gatewayEnv, LOG_LEVEL: 'info', ...(allocProfile ? { BENCH_ALLOC_PROFILE_DIR: dataDir } : {}) }, (output) => {
+  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, gatewayEnv, (output) => {
     const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
     return match?.[1];
   }, { logFile: gatewayLog });
