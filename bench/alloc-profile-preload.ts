@@ -17,17 +17,21 @@ if (isMainThread && dir !== undefined) {
   session.connect();
   const post = (method: string, params: object = {}) =>
     new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  // A profiler that refuses (an older Node) must not crash the gateway: the benchmark prints why.
+  const failed = (error: unknown) => writeFileSync(path.join(dir, 'alloc.error'), String(error));
   let state: 'waiting' | 'sampling' | 'done' = 'waiting';
   const poll = setInterval(() => {
     if (state === 'waiting' && existsSync(path.join(dir, 'alloc.start'))) {
       state = 'sampling';
       void post('HeapProfiler.enable').then(() =>
         post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL_BYTES, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
-      );
+      ).catch(failed);
     } else if (state === 'sampling' && existsSync(path.join(dir, 'alloc.stop'))) {
       state = 'done';
       clearInterval(poll);
-      void post('HeapProfiler.stopSampling').then((result) => writeFileSync(path.join(dir, 'alloc.heapprofile'), JSON.stringify((result as { profile: unknown }).profile)));
+      void post('HeapProfiler.stopSampling')
+        .then((result) => writeFileSync(path.join(dir, 'alloc.heapprofile'), JSON.stringify((result as { profile: unknown }).profile)))
+        .catch(failed);
     }
   }, 50);
   poll.unref();

@@ -12,7 +12,7 @@ function ownerOf(url: string): string {
     const parts = url.slice(url.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/');
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? url);
   }
-  if (url.includes('/dist/src/') || url.includes('/dist/')) return `gateway: ${url.replace(/^.*\/dist\/(src\/)?/, '').split('/')[0]}`;
+  if (url.includes('/dist/')) return `gateway: ${url.replace(/^.*\/dist\/(src\/)?/, '').split('/')[0]}`;
   if (url.startsWith('node:')) return 'node (http, streams, timers…)';
   return url === '' ? '(V8 built-ins: Map, Set, iterators…)' : url;
 }

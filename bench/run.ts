@@ -12,7 +12,7 @@
  *                                 or latest-profiled.json for a profiled run)
  * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,8 +117,10 @@ async function main(): Promise<void> {
     const load = await runLoad(gateway.url, jsonBody('bench-model'), auth, 50, seconds);
     writeFileSync(path.join(dataDir, 'alloc.stop'), '');
     const written = path.join(dataDir, 'alloc.heapprofile');
-    for (let waited = 0; !existsSync(written) && waited < 10_000; waited += 100) await sleep(100);
-    allocations = existsSync(written) ? summarizeAllocations(written, load.requests, 20) : 'no allocation profile was written';
+    const failure = path.join(dataDir, 'alloc.error');
+    for (let waited = 0; !existsSync(written) && !existsSync(failure) && waited < 10_000; waited += 100) await sleep(100);
+    if (existsSync(written)) allocations = summarizeAllocations(written, load.requests, 20);
+    else allocations = `no allocation profile was written${existsSync(failure) ? `: ${readFileSync(failure, 'utf8')}` : ''}`;
   }
 
   await gateway.stop();

@@ -18,22 +18,24 @@ export interface AdapterModule {
  */
 export function lazyAdapterFactory(module: AdapterModule): AdapterFactory {
   return (settings) => {
-    const ready: Promise<ProviderAdapter> = module.load().then((factory) => factory(settings));
+    // Once the module is in, calls go straight to the loaded adapter, without a wait per call.
+    let loaded: ProviderAdapter | undefined;
+    const ready: Promise<ProviderAdapter> = module.load().then((factory) => (loaded = factory(settings)));
     // Not an unhandled rejection: the error reaches every call that needs the adapter.
     ready.catch(() => undefined);
     const adapter: ProviderAdapter = {
-      chat: async (request, options) => (await ready).chat(request, options),
-      chatStream: async (request, options) => (await ready).chatStream(request, options),
+      chat: (request, options) => (loaded !== undefined ? loaded.chat(request, options) : ready.then((real) => real.chat(request, options))),
+      chatStream: (request, options) => (loaded !== undefined ? loaded.chatStream(request, options) : ready.then((real) => real.chatStream(request, options))),
       close: async () => {
-        const loaded = await ready.catch(() => undefined);
-        await loaded?.close?.();
+        const real = await ready.catch(() => undefined);
+        await real?.close?.();
       },
     };
     if (module.embeddings) {
       adapter.embed = async (request, options) => {
-        const loaded = await ready;
-        if (loaded.embed === undefined) throw new Error('adapter module declared embeddings but has no embed()');
-        return loaded.embed(request, options);
+        const real = loaded ?? (await ready);
+        if (real.embed === undefined) throw new Error('adapter module declared embeddings but has no embed()');
+        return real.embed(request, options);
       };
     }
     return adapter;
