@@ -20,15 +20,14 @@ export interface ThreadedWriterOptions {
 }
 
 /**
- * The thread's module next to this one (`.js` when built). From the TypeScript sources (tests
- * and the benchmark run under `--import tsx` or `--import=tsx`) the worker needs the loader too,
- * and tsx's is not inherited by worker threads on Node 20, so a two-line bootstrap registers
- * it in the worker first.
+ * The thread's module next to this one (`.js` when built). The TypeScript sources run only under
+ * tsx (tests and the benchmark), and tsx's loader is not inherited by worker threads on Node 20,
+ * so from a `.ts` file a two-line bootstrap registers it in the worker first.
  */
 function threadEntry(): URL {
   const extension = path.extname(fileURLToPath(import.meta.url));
   const file = new URL(`./call-log-thread${extension}`, import.meta.url);
-  if (extension !== '.ts' || !process.execArgv.some((arg) => /(^|[=/\\])tsx([/\\]|$)/.test(arg))) return file;
+  if (extension !== '.ts') return file;
   const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(file.href)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }
