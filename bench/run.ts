@@ -5,6 +5,7 @@
  *   npm run bench -- --profile    also CPU-profiles the gateway and prints where its time goes
  *   npm run bench -- --alloc-profile   also samples what the gateway allocates per JSON call, and by whom
  *   npm run bench -- --limited    the calling key and its tenant carry rpm, tpm and budgets (never reached), so the limit step counts
+ *   npm run bench -- --redis      --limited, with the counters in Redis (REDIS_URL; --redis=redis://host:port for another one)
  *   npm run bench -- --gateway-flags="--heap-growing-percent=50"
  *                                 starts the gateway's node with these flags (the memory/CPU trade-off in the README)
  *   npm run bench -- --malloc-arena-max=2   sets MALLOC_ARENA_MAX (glibc) for the gateway only
@@ -21,6 +22,7 @@ import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
 import { summarizeProfile } from './profile-summary.js';
 import { summarizeAllocations } from './alloc-profile-summary.js';
+import { openRedisMeter, type RedisMeter } from './redis-meter.js';
 
 const args = new Set(process.argv.slice(2));
 /** The value of `--name=value` on the command line. */
@@ -30,7 +32,8 @@ const mallocArenaMax = option('malloc-arena-max');
 const gatewayFlags = (option('gateway-flags') ?? '').split(' ').filter(Boolean);
 const seconds = args.has('--quick') ? 3 : 8;
 const profile = args.has('--profile');
-const limited = args.has('--limited');
+const redisUrl = args.has('--redis') ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : option('redis');
+const limited = args.has('--limited') || redisUrl !== undefined;
 const allocProfile = args.has('--alloc-profile');
 const KEY_COUNT = 10_000;
 const WARM_UP_SECONDS = 2;
@@ -43,17 +46,22 @@ interface ScenarioResult extends LoadResult {
   connections: number;
   cpuMsPerRequest: number;
   rssMbMax: number;
+  /** The Redis server's CPU per call, for the gateway in a `--redis` run (its limit counters live there). */
+  redisCpuMsPerRequest?: number;
 }
 
-async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number): Promise<ScenarioResult> {
+async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number, redis?: RedisMeter): Promise<ScenarioResult> {
   await runLoad(subject.url, body, headers, connections, WARM_UP_SECONDS); // JIT, keep-alive pools
   let rssMbMax = subject.rssMb();
   const sampler = setInterval(() => (rssMbMax = Math.max(rssMbMax, subject.rssMb())), 200);
   const cpuBefore = subject.cpuMs();
+  const redisCpuBefore = await redis?.cpuMs();
   const load = await runLoad(subject.url, body, headers, connections, seconds);
   const cpuMs = subject.cpuMs() - cpuBefore;
+  const redisCpuMs = redisCpuBefore === undefined ? undefined : ((await redis?.cpuMs()) ?? NaN) - redisCpuBefore;
   clearInterval(sampler);
-  return { subject: subject.name, scenario, connections, ...load, cpuMsPerRequest: cpuMs / Math.max(1, load.requests), rssMbMax };
+  const perRequest = (ms: number) => ms / Math.max(1, load.requests);
+  return { subject: subject.name, scenario, connections, ...load, cpuMsPerRequest: perRequest(cpuMs), rssMbMax, ...(redisCpuMs === undefined ? {} : { redisCpuMsPerRequest: perRequest(redisCpuMs) }) };
 }
 
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
   const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
   const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
+  const redis = redisUrl === undefined ? undefined : await openRedisMeter(redisUrl);
   // The gateway logs at its production default (info: a line per request) to a file.
   const gatewayEnv = {
     ...process.env,
@@ -73,6 +82,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123',
     ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }),
+    // Fail closed: a Redis that stops answering shows up as refused calls, not as calls that
+    // quietly went uncounted and cheaper.
+    ...(redis === undefined ? {} : { REDIS_URL: redis.url, GATEWAY_LIMITS_REDIS_PREFIX: redis.prefix, GATEWAY_LIMITS_FAIL_MODE: 'closed' }),
     ...(allocProfile ? { BENCH_ALLOC_PROFILE_DIR: dataDir } : {}),
   };
   const gatewayArgs = [
@@ -103,8 +115,9 @@ async function main(): Promise<void> {
     await runLoad(subject.url, streamBody(model), auth, 1, WARM_UP_SECONDS);
     firstChunk[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
     for (const connections of [1, 50]) {
-      results.push(await measure(subject, 'json', jsonBody(model), auth, connections));
-      results.push(await measure(subject, 'stream', streamBody(model), auth, connections));
+      const meter = subject === gateway ? redis : undefined;
+      results.push(await measure(subject, 'json', jsonBody(model), auth, connections, meter));
+      results.push(await measure(subject, 'stream', streamBody(model), auth, connections, meter));
     }
     firstChunkAfterLoad[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
   }
@@ -124,6 +137,8 @@ async function main(): Promise<void> {
   }
 
   await gateway.stop();
+  const redisKeys = await redis?.countKeys();
+  await redis?.close();
   await sdkFloor.stop();
   await nullProxy.stop();
   await upstream.stop();
@@ -154,13 +169,19 @@ async function main(): Promise<void> {
   };
 
   const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? null };
-  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot${limited ? '; key and tenant limits on' : ''}`);
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot${limited ? `; key and tenant limits on, counters ${redis === undefined ? 'in memory' : `in Redis (${redis.url})`}` : ''}`);
   console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax ?? '(unset)'}\n`);
   console.log('subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors');
   for (const r of results) {
     console.log(
       `${r.subject.padEnd(11)} ${r.scenario.padEnd(8)} ${String(r.connections).padStart(5)} ${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms).padStart(8)} ${fmt(r.p99Ms).padStart(8)} ${fmt(r.cpuMsPerRequest, 3).padStart(11)} ${fmt(r.rssMbMax, 0).padStart(7)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`,
     );
+  }
+  if (redis !== undefined) {
+    console.log(`\nRedis server CPU per gateway call (limit counters; ${redisKeys} keys written under the run's prefix):`);
+    for (const r of results.filter((result) => result.redisCpuMsPerRequest !== undefined)) {
+      console.log(`  ${r.scenario.padEnd(8)} ${String(r.connections).padStart(3)} conns  ${fmt(r.redisCpuMsPerRequest ?? NaN, 3)} ms`);
+    }
   }
   console.log('\nfirst streamed content chunk, 1 connection (idle server | right after the load):');
   for (const [name, r] of Object.entries(firstChunk)) {
@@ -170,11 +191,11 @@ async function main(): Promise<void> {
   console.log('\nsummary:', JSON.stringify(summary, null, 2));
   console.log('targets met:', JSON.stringify(targets, null, 2));
 
-  mkdirSync('bench/results', { recursive: true });
-  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
+  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, limitCounters: redis === undefined ? 'memory' : 'redis', redisKeysWritten: redisKeys ?? null, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
   // A profiled run's figures carry the profiler's cost: they never replace the plain runs' files.
-  const defaultOut = profile || allocProfile ? 'bench/results/latest-profiled.json' : limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json';
+  const defaultOut = profile || allocProfile ? 'bench/results/latest-profiled.json' : redis !== undefined ? 'bench/results/latest-redis.json' : limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json';
   const written = outFile ?? defaultOut;
+  mkdirSync(path.dirname(written), { recursive: true });
   writeFileSync(written, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwritten: ${written}`);
   if (profile) console.log('\n' + summarizeProfile(dataDir, 25));

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { budgetPeriod, spendExpiresAt, type BudgetPeriod } from './budget-period.js';
-import type { CounterStore } from './counter-store.js';
+import type { CounterStore, Reservation } from './counter-store.js';
 import { budgetExhausted, formatUsd, requestLimitReached, tokenDemandTooLarge, tokenLimitReached, type LimitScope, type ScopeRef, type TokenDemand } from './limit-errors.js';
 import { formatResetDuration, windowHeaders, type WindowState } from './limit-headers.js';
-import type { RequestRateLimiter } from './request-rate-limiter.js';
+import type { RequestRateLimiter, RequestWindow } from './request-rate-limiter.js';
 import { isLimitStoreUnavailable, type StoreHealth } from './store-health.js';
 
 /** One party's limits as the admin API names them (`null` = no limit). */
@@ -76,8 +76,10 @@ function tighter(states: WindowState[]): WindowState | undefined {
  * the key and for its tenant; the tighter applies and a refusal names whose limit it was.
  *
  * Everything is read first and nothing is counted until every limit has room, so a call refused
- * by one limit does not use up another. Only a race between replicas for the last unit can count
- * a request the tenant then refuses; token reservations made before such a refusal are returned.
+ * by one limit does not use up another. The reads go out together, and then the counts, so a
+ * call with Redis limits costs two round trips before it goes upstream, not one per counter.
+ * Only a race between replicas for the last unit can count a request that another window then
+ * refuses; the tokens reserved for a refused call are returned.
  */
 export class LimitEngine {
   readonly windowMs: number;
@@ -122,10 +124,18 @@ export class LimitEngine {
       return { outcome: 'pass', detail: NO_LIMIT_APPLIES, headers: {}, ticket: mode === 'live' ? { subject, reservedTokens: 0, tokenWindows: [], period } : null };
     }
     const details: string[] = [];
+    const budgeted = all.filter((party) => party.settings.budgetUsd !== null);
+    const requestLimited = all.filter((party) => party.settings.rpm !== null);
+    const tokenLimited = all.filter((party) => party.settings.tpm !== null);
+
+    // Every read at once: with Redis that is one round trip instead of one per counter.
+    const [spent, requestWindows, tokenWindows] = await Promise.all([
+      Promise.all(budgeted.map((party) => store.readSpend(counters.spend(party.ref, period)))),
+      Promise.all(requestLimited.map(async (party) => ({ party, window: await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, false) }))),
+      Promise.all(tokenLimited.map((party) => store.read(counters.tokens(party.ref)))),
+    ]);
 
     // Budgets: what was already spent this month (the call that crosses a budget completes).
-    const budgeted = all.filter((party) => party.settings.budgetUsd !== null);
-    const spent = await Promise.all(budgeted.map((party) => store.readSpend(counters.spend(party.ref, period))));
     for (const [index, party] of budgeted.entries()) {
       const budget = party.settings.budgetUsd as number;
       const used = spent[index] ?? 0;
@@ -133,18 +143,13 @@ export class LimitEngine {
       details.push(`budget ${party.ref.scope}: ${formatUsd(budget - used)} of ${formatUsd(budget)} left until ${new Date(period.endsAt).toISOString()}`);
     }
 
-    // Requests: read both windows before counting in either (one at a time: the limiter is per request).
-    const requestLimited = all.filter((party) => party.settings.rpm !== null);
-    const requestWindows = [];
-    for (const party of requestLimited) requestWindows.push({ party, window: await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, false) });
+    // Requests: a full window of either party refuses the call.
     const fullRequests = governing(requestWindows.filter(({ window }) => window.refused).map(({ party, window }) => ({ party, ...window })));
     if (fullRequests !== undefined) throw requestLimitReached(fullRequests.party.ref, fullRequests.limit, fullRequests.resetMs, this.windowMs);
 
     // Tokens: the estimate must fit in what is left of each window.
-    const tokenLimited = all.filter((party) => party.settings.tpm !== null);
     const demand = tokenLimited.length > 0 ? demandOf() : null;
     const needed = demand?.tokens ?? 0;
-    const tokenWindows = await Promise.all(tokenLimited.map((party) => store.read(counters.tokens(party.ref))));
     const tokenRefusals = [];
     for (const [index, party] of tokenLimited.entries()) {
       const limit = party.settings.tpm as number;
@@ -166,35 +171,37 @@ export class LimitEngine {
       return { outcome: 'pass', detail: summary(details), headers: {}, ticket: null };
     }
 
-    // Count. Every limit had room a moment ago; a replica may have taken the last unit since.
+    // Count, all at once. Every limit had room a moment ago; a replica may have taken the last unit since.
+    const reserved = demand !== null && demand.tokens > 0 ? demand.tokens : 0;
+    const [requestCounts, reservations] = await Promise.all([
+      Promise.allSettled(requestLimited.map((party) => requests.check(request, counters.requests(party.ref), party.settings.rpm as number, true))),
+      Promise.allSettled(reserved > 0 ? tokenLimited.map((party) => store.reserve(counters.tokens(party.ref), reserved, party.settings.tpm as number, this.windowMs)) : []),
+    ]);
+    const ticket: LimitTicket = { subject, reservedTokens: reserved, tokenWindows: [], period };
+    for (const [index, party] of tokenLimited.entries()) {
+      const outcome = reservations[index];
+      if (outcome?.status === 'fulfilled' && outcome.value.granted) ticket.tokenWindows.push({ counter: counters.tokens(party.ref), generation: outcome.value.generation });
+    }
+    const refusal = this.countingRefusal(requestLimited, requestCounts, tokenLimited, reservations, demand);
+    if (refusal !== undefined) {
+      // The tokens reserved for a call that does not go ahead are given back.
+      await this.settle(ticket, 0, null);
+      throw refusal;
+    }
+
     const requestStates: WindowState[] = [];
-    for (const party of requestLimited) {
-      const window = await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, true);
-      if (window.refused) throw requestLimitReached(party.ref, window.limit, window.resetMs, this.windowMs);
+    for (const [index, party] of requestLimited.entries()) {
+      const window = (requestCounts[index] as PromiseFulfilledResult<RequestWindow>).value;
       requestStates.push({ limit: window.limit, remaining: window.limit - window.used, resetMs: window.resetMs });
       details.push(windowDetail('requests', party.ref, window.limit, window.limit - window.used, window.resetMs));
     }
-    const ticket: LimitTicket = { subject, reservedTokens: 0, tokenWindows: [], period };
     const tokenStates: WindowState[] = [];
-    if (demand !== null && demand.tokens > 0) {
-      for (const party of tokenLimited) {
-        const limit = party.settings.tpm as number;
-        const reservation = await store.reserve(counters.tokens(party.ref), demand.tokens, limit, this.windowMs);
-        if (!reservation.granted) {
-          await this.settle({ ...ticket, reservedTokens: demand.tokens }, 0, null);
-          throw tokenLimitReached(party.ref, limit, reservation.used, demand, reservation.resetMs, this.windowMs);
-        }
-        ticket.tokenWindows.push({ counter: counters.tokens(party.ref), generation: reservation.generation });
-        tokenStates.push({ limit, remaining: limit - reservation.used, resetMs: reservation.resetMs });
-        details.push(windowDetail('tokens', party.ref, limit, limit - reservation.used, reservation.resetMs));
-      }
-      ticket.reservedTokens = demand.tokens;
-    } else {
-      for (const [index, party] of tokenLimited.entries()) {
-        const limit = party.settings.tpm as number;
-        const window = tokenWindows[index] ?? { used: 0, resetMs: 0 };
-        tokenStates.push({ limit, remaining: limit - window.used, resetMs: window.resetMs });
-      }
+    for (const [index, party] of tokenLimited.entries()) {
+      const limit = party.settings.tpm as number;
+      const outcome = reservations[index];
+      const window = outcome?.status === 'fulfilled' ? outcome.value : (tokenWindows[index] ?? { used: 0, resetMs: 0 });
+      tokenStates.push({ limit, remaining: limit - window.used, resetMs: window.resetMs });
+      if (outcome !== undefined) details.push(windowDetail('tokens', party.ref, limit, limit - window.used, window.resetMs));
     }
     const requestHeader = tighter(requestStates);
     const tokenHeader = tighter(tokenStates);
@@ -207,6 +214,29 @@ export class LimitEngine {
       },
       ticket,
     };
+  }
+
+  /** Why the counting batch refuses the call, if it does: a store failure first, then a full request window, then a full token window. */
+  private countingRefusal(
+    requestLimited: Party[],
+    requestCounts: Array<PromiseSettledResult<RequestWindow>>,
+    tokenLimited: Party[],
+    reservations: Array<PromiseSettledResult<Reservation>>,
+    demand: TokenDemand | null,
+  ): unknown {
+    const failed = [...requestCounts, ...reservations].find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) return failed.reason;
+    for (const [index, party] of requestLimited.entries()) {
+      const window = (requestCounts[index] as PromiseFulfilledResult<RequestWindow>).value;
+      if (window.refused) return requestLimitReached(party.ref, window.limit, window.resetMs, this.windowMs);
+    }
+    for (const [index, party] of tokenLimited.entries()) {
+      const outcome = reservations[index];
+      if (outcome?.status === 'fulfilled' && !outcome.value.granted && demand !== null) {
+        return tokenLimitReached(party.ref, party.settings.tpm as number, outcome.value.used, demand, outcome.value.resetMs, this.windowMs);
+      }
+    }
+    return undefined;
   }
 }
 

@@ -14,13 +14,18 @@ interface Target {
   max: number;
 }
 
+const TARGET = Symbol('request-rate-limiter.target');
+/** The request as the limiter sees it for one check: the request itself, plus what to count. */
+type CheckedRequest = FastifyRequest & { readonly [TARGET]: Target };
+
 /**
  * Requests per window through @fastify/rate-limit's own limiter (`createRateLimit`), for any
  * counter and limit the policy snapshot names. The plugin asks the request for its key and
- * limit through callbacks; the target is handed over in a WeakMap for the one await.
+ * limit through callbacks, with awaits in between; so each check hands the limiter its own
+ * view of the request (an object whose prototype is the request) carrying its target, and the
+ * key's and the tenant's windows can be checked at the same time.
  */
 export class RequestRateLimiter {
-  private readonly targets = new WeakMap<FastifyRequest, Target>();
   private readonly limiter: ReturnType<FastifyInstance['createRateLimit']>;
 
   constructor(fastify: FastifyInstance, windowMs: number) {
@@ -28,27 +33,23 @@ export class RequestRateLimiter {
       timeWindow: windowMs,
       // The limit engine applies the fail mode itself, the same way for every counter.
       skipOnError: false,
-      keyGenerator: (request) => this.target(request).counter,
-      max: (request) => this.target(request).max,
+      keyGenerator: (request) => targetOf(request).counter,
+      max: (request) => targetOf(request).max,
     });
   }
 
   /** Counts `request` against `counter` (limit `max`), or with `increment: false` only reads it. */
   async check(request: FastifyRequest, counter: string, max: number, increment: boolean): Promise<RequestWindow> {
-    this.targets.set(request, { counter, max });
-    try {
-      const result = await this.limiter(request, { increment });
-      if (result.isAllowed) return { limit: max, used: 0, resetMs: 0, refused: false };
-      const used = max - result.remaining;
-      return { limit: max, used: Math.min(used, max), resetMs: result.ttl, refused: increment ? result.isExceeded : used >= max };
-    } finally {
-      this.targets.delete(request);
-    }
+    const checked: CheckedRequest = Object.create(request, { [TARGET]: { value: { counter, max } } });
+    const result = await this.limiter(checked, { increment });
+    if (result.isAllowed) return { limit: max, used: 0, resetMs: 0, refused: false };
+    const used = max - result.remaining;
+    return { limit: max, used: Math.min(used, max), resetMs: result.ttl, refused: increment ? result.isExceeded : used >= max };
   }
+}
 
-  private target(request: FastifyRequest): Target {
-    const target = this.targets.get(request);
-    if (target === undefined) throw new Error('RequestRateLimiter: no counter set for this request');
-    return target;
-  }
+function targetOf(request: FastifyRequest): Target {
+  const target = (request as Partial<CheckedRequest>)[TARGET];
+  if (target === undefined) throw new Error('RequestRateLimiter: the limiter was called without a counter');
+  return target;
 }

@@ -133,3 +133,25 @@ t.test('Redis stopped mid-test, fail closed: limited keys get 503, others pass; 
   }
   t.match(result, { status: 200, remaining: '2' }, 'served again, counted in the fresh Redis');
 });
+
+t.test('Redis frozen (connected, answers nothing), fail closed: limited calls are refused within two command timeouts, not left hanging', async (t) => {
+  const { own, gw, limited, unlimited } = await outageGateway(t, 'closed');
+  t.match(await call(gw, limited.key), { status: 200, remaining: '2' });
+  own.freeze();
+  t.teardown(() => own.thaw());
+  // Two calls at once: the Redis client sends one pipeline at a time, so the second call's
+  // commands go out when the first call's have timed out (1 s each): ~2 s is the worst case.
+  const started = Date.now();
+  const refused = await Promise.all([call(gw, limited.key), call(gw, limited.key)]);
+  const waited = Date.now() - started;
+  t.match(refused, [{ status: 503, code: 'limit_store_unavailable' }, { status: 503, code: 'limit_store_unavailable' }]);
+  t.ok(waited >= 900 && waited < 3_000, `refused after at most two command timeouts (${waited} ms)`);
+  t.match(await call(gw, unlimited.key), { status: 200 }, 'a key without limits does not wait for Redis');
+  own.thaw();
+  let result: Result = { status: 0, remaining: null };
+  for (let attempt = 0; attempt < 50 && result.status !== 200; attempt += 1) {
+    result = await call(gw, limited.key);
+    if (result.status !== 200) await sleep(100);
+  }
+  t.equal(result.status, 200, 'served again once Redis answers');
+});

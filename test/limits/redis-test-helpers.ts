@@ -60,12 +60,23 @@ export class OwnRedis {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as with a hung Redis. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops this test's own server (SIGTERM to the child it spawned) and waits for it to exit. */
   async stop(): Promise<void> {
     const child = this.process;
     this.process = null;
     if (child === null || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGCONT'); // a frozen server would not act on SIGTERM
     child.kill('SIGTERM');
     await exited;
   }
