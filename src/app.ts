@@ -32,7 +32,7 @@ export const gatewayApp = fp(
   async function gateway(fastify: FastifyInstance, options: GatewayOptions) {
     const { env } = options;
     fastify.decorate('draining', false);
-    await fastify.register(validation);
+    await fastify.register(validation, { compilers: options.schemaCompilers });
     await fastify.register(requestContext);
     await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });
     // Before any route: it describes the routes as they are added (GET /openapi.json, /docs).

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
 import type { Env } from './config/env.js';
 import { AccessLogController } from './logging/access-log-controller.js';
+import type { SchemaCompilers } from './plugins/validation.js';
 
 /**
  * The one options object shared by `server.ts` and the test helper: the validated environment
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   env: Env;
   /** Overrides the pino logger (tests pass `false` or a stream). */
   logger?: FastifyServerOptions['logger'];
+  /** Route-schema validators shared by the gateways one process builds (the tests); unset: the gateway compiles its own. */
+  schemaCompilers?: SchemaCompilers;
 }
 
 const wellFormedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { buildApp } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.js';
 import { adminApi, platformAdmin, startAdminGateway, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type AdminApi } from '../helpers/admin.js';
-import { mockConfig, type GatewayTestOptions, type RunningGateway } from '../helpers/gateway.js';
+import { mockConfig, sharedSchemaCompilers, type GatewayTestOptions, type RunningGateway } from '../helpers/gateway.js';
 import { seedAllowedCaller, type AllowedCaller } from '../helpers/seed-access.js';
 
 interface Teardown {
@@ -118,6 +118,7 @@ export async function startGatewayOnDir(t: Teardown, dataDir: string, env: Recor
       ...env,
     }),
     logger: options.captureLog === true ? { level: 'info', stream } : false,
+    schemaCompilers: sharedSchemaCompilers,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
