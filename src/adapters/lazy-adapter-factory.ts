@@ -1,3 +1,4 @@
+import { GatewayError } from '../errors.js';
 import type { AdapterFactory, ProviderAdapter } from './types.js';
 
 /** An adapter's module, imported on demand, with what the gateway must know before it is in. */
@@ -6,6 +7,20 @@ export interface AdapterModule {
   load(): Promise<AdapterFactory>;
   /** Whether the adapter has `embed`: the invoker checks for it before it calls. */
   embeddings: boolean;
+  /** The SDK package it brings, named in the error when it cannot be loaded. */
+  sdk: string;
+}
+
+/**
+ * A module that cannot be imported (a package missing or broken in this installation) is the
+ * gateway's fault, not the caller's: a 503 that says so. The import error itself, with its file
+ * paths, goes to the gateway log as the cause, not to the caller.
+ */
+function adapterUnavailable(sdk: string, cause: unknown): GatewayError {
+  return new GatewayError('service_unavailable', `The gateway could not load the ${sdk} SDK that this model's provider needs; this is a fault of the gateway's installation, not of the request.`, {
+    hint: `An operator must reinstall the gateway's dependencies (npm ci) and restart it; the gateway log has the import error.`,
+    cause,
+  });
 }
 
 /**
@@ -20,7 +35,12 @@ export function lazyAdapterFactory(module: AdapterModule): AdapterFactory {
   return (settings) => {
     // Once the module is in, calls go straight to the loaded adapter, without a wait per call.
     let loaded: ProviderAdapter | undefined;
-    const ready: Promise<ProviderAdapter> = module.load().then((factory) => (loaded = factory(settings)));
+    const ready: Promise<ProviderAdapter> = module.load().then(
+      (factory) => (loaded = factory(settings)),
+      (cause: unknown) => {
+        throw adapterUnavailable(module.sdk, cause);
+      },
+    );
     // Not an unhandled rejection: the error reaches every call that needs the adapter.
     ready.catch(() => undefined);
     const adapter: ProviderAdapter = {

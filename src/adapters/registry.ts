@@ -5,9 +5,9 @@ import type { AdapterFactory } from './types.js';
 
 /** The SDK-backed adapters, each imported when a provider of its kind is first configured. */
 export const adapterModules = {
-  openai: { load: async () => (await import('./openai/openai-adapter.js')).createOpenAIAdapter, embeddings: true },
-  anthropic: { load: async () => (await import('./anthropic/anthropic-adapter.js')).createAnthropicAdapter, embeddings: false },
-  gemini: { load: async () => (await import('./gemini/gemini-adapter.js')).createGeminiAdapter, embeddings: true },
+  openai: { load: async () => (await import('./openai/openai-adapter.js')).createOpenAIAdapter, embeddings: true, sdk: 'openai' },
+  anthropic: { load: async () => (await import('./anthropic/anthropic-adapter.js')).createAnthropicAdapter, embeddings: false, sdk: '@anthropic-ai/sdk' },
+  gemini: { load: async () => (await import('./gemini/gemini-adapter.js')).createGeminiAdapter, embeddings: true, sdk: '@google/generative-ai' },
 } satisfies Record<string, AdapterModule>;
 
 const openAI = lazyAdapterFactory(adapterModules.openai);

@@ -12,6 +12,8 @@ const fallbackCodes: ReadonlySet<ErrorCode> = new Set([
   'upstream_rate_limited',
   'upstream_timeout',
   'upstream_auth_failed',
+  // Only the lazy adapter raises it here: this deployment's SDK cannot be loaded, another's may.
+  'service_unavailable',
 ]);
 
 export interface InvocationContext {

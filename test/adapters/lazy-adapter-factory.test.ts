@@ -15,7 +15,7 @@ function counted(factory: AdapterFactory) {
 t.test('starts the import when the factory is called, once, and answers as the loaded adapter does', async (t) => {
   const module = counted(createMockAdapter);
   const settings = { options: { reply: 'Hello there.' } };
-  const adapter = lazyAdapterFactory({ load: module.load, embeddings: true })(settings);
+  const adapter = lazyAdapterFactory({ load: module.load, embeddings: true, sdk: 'mock' })(settings);
   t.equal(module.loads.count, 1, 'the import starts when the provider is configured, before any call');
   const direct = createMockAdapter(settings);
 
@@ -32,22 +32,34 @@ t.test('starts the import when the factory is called, once, and answers as the l
 });
 
 t.test('has no embed when the module declares none, so the invoker can answer before it calls', async (t) => {
-  const adapter = lazyAdapterFactory({ load: async () => createMockAdapter, embeddings: false })({});
+  const adapter = lazyAdapterFactory({ load: async () => createMockAdapter, embeddings: false, sdk: 'mock' })({});
   t.equal(adapter.embed, undefined);
 });
 
-t.test('a failed import fails each call with its error, and nothing else', async (t) => {
+t.test('a failed import fails each call with a 503 that blames the installation, and nothing else', async (t) => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
   t.teardown(() => process.off('unhandledRejection', onUnhandled));
 
-  const adapter = lazyAdapterFactory({ load: async () => { throw new Error('Cannot find package @example/sdk'); }, embeddings: true })({});
-  await t.rejects(adapter.chat(request, callOptions()), { message: 'Cannot find package @example/sdk' });
-  await t.rejects(adapter.chatStream(request, callOptions()), { message: 'Cannot find package @example/sdk' });
+  const importError = new Error("Cannot find package '@example/sdk' imported from /srv/gateway/dist/adapters/example.js");
+  const adapter = lazyAdapterFactory({ load: async () => { throw importError; }, embeddings: true, sdk: '@example/sdk' })({});
+  // The gateway's fault, said as such: a 503 naming the SDK, the import error kept as the cause for the log only.
+  const unavailable = {
+    code: 'service_unavailable',
+    status: 503,
+    layer: 'gateway',
+    message: "The gateway could not load the @example/sdk SDK that this model's provider needs; this is a fault of the gateway's installation, not of the request.",
+    hint: /reinstall the gateway's dependencies \(npm ci\) and restart/,
+    cause: importError,
+  };
+  await t.rejects(adapter.chat(request, callOptions()), unavailable);
+  await t.rejects(adapter.chatStream(request, callOptions()), unavailable);
   const embed = adapter.embed;
   if (embed === undefined) throw new Error('embed missing');
-  await t.rejects(embed({ model: 'm', input: ['a'] }, callOptions()), { message: 'Cannot find package @example/sdk' });
+  await t.rejects(embed({ model: 'm', input: ['a'] }, callOptions()), unavailable);
+  const refusal = await adapter.chat(request, callOptions()).catch((error: unknown) => error);
+  t.notMatch((refusal as Error).message, /\/srv\/gateway/, 'no file path of the installation reaches the caller');
   await t.resolves(adapter.close?.() ?? Promise.resolve(), 'closing an adapter that never loaded is a no-op');
   await new Promise((resolve) => setImmediate(resolve));
   t.same(unhandled, [], 'no unhandled rejection');
@@ -59,7 +71,7 @@ t.test('close reaches the loaded adapter', async (t) => {
     const inner: ProviderAdapter = createMockAdapter(settings);
     return { ...inner, close: async () => { closed += 1; } };
   };
-  const adapter = lazyAdapterFactory({ load: async () => withClose, embeddings: true })({});
+  const adapter = lazyAdapterFactory({ load: async () => withClose, embeddings: true, sdk: 'mock' })({});
   await adapter.close?.();
   t.equal(closed, 1);
 });
