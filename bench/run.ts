@@ -158,6 +158,8 @@ async function main(): Promise<void> {
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     addedFirstChunkAfterLoadP50Ms: (firstChunkAfterLoad.gateway?.p50Ms ?? NaN) - (firstChunkAfterLoad.upstream?.p50Ms ?? NaN),
     errors: results.reduce((sum, r) => sum + r.errors, 0) + [...Object.values(firstChunk), ...Object.values(firstChunkAfterLoad)].reduce((sum, r) => sum + r.failures, 0),
+    // A --redis run: the work the gateway hands to Redis, which the gateway's own CPU leaves out.
+    ...(redis === undefined ? {} : { redisCpuMsPerRequestJson50: row('gateway', 'json', 50).redisCpuMsPerRequest ?? NaN }),
   };
   const targets = {
     cpuAtMost2_5xNullProxy: summary.cpuRatioVsNullProxy <= 2.5,
