@@ -13,6 +13,7 @@ import openapi, { openapiReference } from './plugins/openapi.js';
 import overload from './plugins/overload.js';
 import requestContext from './plugins/request-context.js';
 import stateEvents from './plugins/state-events.js';
+import stateSync from './plugins/state-sync.js';
 import storage from './plugins/storage.js';
 import usage from './plugins/usage.js';
 import validation from './plugins/validation.js';
@@ -71,6 +72,8 @@ export const gatewayApp = fp(
       windowMs: env.GATEWAY_LIMIT_WINDOW_MS,
       adminLoginPerMinute: env.GATEWAY_ADMIN_LOGIN_PER_MINUTE,
     });
+    // Replicas on one database: an admin write on one rebuilds the views of all (REDIS_URL only).
+    await fastify.register(stateSync, { redisUrl: env.REDIS_URL, channel: `${env.GATEWAY_LIMITS_REDIS_PREFIX}state-changed` });
     await fastify.register(healthRoutes);
     await fastify.register(chatCompletionsRoutes);
     await fastify.register(embeddingsRoutes);
