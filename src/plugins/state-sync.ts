@@ -18,8 +18,9 @@ const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
  * this tells the other replicas through Redis pub/sub, so a key revoked on one replica is
  * refused by every replica at once, not after their next restart.
  *
- * Pub/sub does not keep what it sent while a replica was cut off from Redis, so a replica that
- * reconnects rebuilds its views once to catch up. A Redis outage never blocks an admin write:
+ * Pub/sub does not keep what it sent while a replica was cut off from Redis, so a replica
+ * rebuilds its views once each time it subscribes (at boot too, if Redis was down then), to
+ * catch up. A Redis outage never blocks an admin write:
  * the message is lost, and the replicas catch up when they reconnect.
  */
 export default fp(
@@ -38,7 +39,8 @@ export default fp(
     subscriber.on('ready', () => {
       subscriber.subscribe(options.channel).then(
         () => {
-          if (everConnected) fastify.stateChangedElsewhere();
+          // What changed before this subscription was not heard (at boot, or while cut off): read it now.
+          fastify.stateChangedElsewhere();
           if (unreachable) fastify.log.info('state sync: Redis reachable again; views rebuilt to catch up with changes made meanwhile');
           everConnected = true;
           unreachable = false;
