@@ -77,3 +77,20 @@ t.test('Redis down during an admin change: the other replica catches up when Red
   t.equal(said(two, 'state sync: Redis unreachable'), 1, 'the outage is logged once');
   t.equal(said(two, 'state sync: Redis reachable again'), 1, 'and the recovery once');
 });
+
+t.test('a replica that booted while Redis was down catches up on its first subscription', async (t) => {
+  const own = new OwnRedis(await freePort());
+  await own.start();
+  t.teardown(() => own.stop());
+  const env = { REDIS_URL: own.url, GATEWAY_LIMITS_REDIS_PREFIX: `gateway-test:${randomUUID()}:` };
+  const dataDir = tempDataDir(t);
+  const one = await startGatewayOnDir(t, dataDir, env);
+  await own.stop();
+  const two = await startGatewayOnDir(t, dataDir, env); // boots without Redis
+  const caller = seedAllowedCaller(one.app.db);
+  one.app.stateChanged(); // made after two's boot, while nobody can hear it
+  t.equal((await call(one, caller.key)).status, 200);
+  t.equal((await call(two, caller.key)).status, 401, 'replica two has not heard of the key yet');
+  await own.start();
+  t.same(await until(two, caller.key, 200, 15_000), { status: 200, code: null }, 'it read the change when it first subscribed');
+});
