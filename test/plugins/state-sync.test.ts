@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { apiKeys } from '../../src/db/schema.js';
 import { seedAllowedCaller } from '../helpers/seed-access.js';
 import { startGatewayOnDir, tempDataDir, type GatewayOnDir } from '../limits/limits-gateway.js';
@@ -40,6 +40,14 @@ function revoke(gw: GatewayOnDir, keyId: string): void {
   gw.app.stateChanged();
 }
 
+/** A Redis of the test's own (so it can be stopped), a shared data dir, and the replicas' environment. */
+async function ownRedisWorld(t: Test): Promise<{ own: OwnRedis; dataDir: string; env: Record<string, string> }> {
+  const own = new OwnRedis(await freePort());
+  await own.start();
+  t.teardown(() => own.stop());
+  return { own, dataDir: tempDataDir(t), env: { REDIS_URL: own.url, GATEWAY_LIMITS_REDIS_PREFIX: `gateway-test:${randomUUID()}:` } };
+}
+
 t.test('an admin change on one replica reaches the other: a new key works there, a revoked one is refused there', async (t) => {
   const env = { REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_LIMITS_REDIS_PREFIX: `gateway-test:${randomUUID()}:` };
   const dataDir = tempDataDir(t);
@@ -57,11 +65,7 @@ t.test('an admin change on one replica reaches the other: a new key works there,
 });
 
 t.test('Redis down during an admin change: the other replica catches up when Redis is back', async (t) => {
-  const own = new OwnRedis(await freePort());
-  await own.start();
-  t.teardown(() => own.stop());
-  const env = { REDIS_URL: own.url, GATEWAY_LIMITS_REDIS_PREFIX: `gateway-test:${randomUUID()}:` };
-  const dataDir = tempDataDir(t);
+  const { own, dataDir, env } = await ownRedisWorld(t);
   const one = await startGatewayOnDir(t, dataDir, env, { captureLog: true });
   const two = await startGatewayOnDir(t, dataDir, env, { captureLog: true });
   const caller = seedAllowedCaller(one.app.db);
@@ -79,11 +83,7 @@ t.test('Redis down during an admin change: the other replica catches up when Red
 });
 
 t.test('a replica that booted while Redis was down catches up on its first subscription', async (t) => {
-  const own = new OwnRedis(await freePort());
-  await own.start();
-  t.teardown(() => own.stop());
-  const env = { REDIS_URL: own.url, GATEWAY_LIMITS_REDIS_PREFIX: `gateway-test:${randomUUID()}:` };
-  const dataDir = tempDataDir(t);
+  const { own, dataDir, env } = await ownRedisWorld(t);
   const one = await startGatewayOnDir(t, dataDir, env);
   await own.stop();
   const two = await startGatewayOnDir(t, dataDir, env); // boots without Redis
