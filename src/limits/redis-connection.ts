@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { StoreHealth } from './store-health.js';
 
 /** A limit check must not hang a call: a Redis that does not answer in this long counts as down. */
@@ -6,6 +6,21 @@ const COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 /** Reconnect forever, backing off to one attempt every 2 s, so limits come back with Redis. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * What every gateway connection to Redis shares (the limits' counters, the state sync): connect
+ * explicitly, never queue a command while Redis is down, time out, and reconnect forever.
+ */
+export function gatewayRedisOptions(): RedisOptions {
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
+  };
+}
 
 /**
  * Opens the limits' Redis connection. Commands are never queued while it is down (they fail at
@@ -16,17 +31,12 @@ export async function connectLimitsRedis(url: string, health: StoreHealth): Prom
   // Loaded only when REDIS_URL is set: a gateway on the embedded default never pays its memory.
   const { Redis: RedisClient } = await import('ioredis');
   const redis = new RedisClient(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
+    ...gatewayRedisOptions(),
     // A limited call sends its reads together, then its counts: one write per batch, not per
     // command (at 50 connections this cut Redis's CPU per call by ~60 %, README Benchmarks).
     // The price: one pipeline in flight at a time, so a hung Redis holds a call up to ~2 command
     // timeouts instead of one (docs/limits.md).
     enableAutoPipelining: true,
-    maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
   });
   // Without a listener ioredis prints every failed reconnect; the health logs the change once.
   redis.on('error', (error: Error) => health.failed(error));
@@ -40,7 +50,7 @@ export async function connectLimitsRedis(url: string, health: StoreHealth): Prom
 }
 
 /** QUIT when connected (pending replies arrive first), else just drop the reconnect loop. */
-export async function closeLimitsRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'ready') {
     try {
       await redis.quit();

@@ -9,7 +9,7 @@ import { LimitEngine, settlementIsAwaited, spendCounter, type LimitSubject, type
 import type { TokenDemand } from '../limits/limit-errors.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import { rateLimitStore } from '../limits/rate-limit-store.js';
-import { closeLimitsRedis, connectLimitsRedis } from '../limits/redis-connection.js';
+import { closeRedis, connectLimitsRedis } from '../limits/redis-connection.js';
 import { RedisCounterStore } from '../limits/redis-counter-store.js';
 import { RequestRateLimiter } from '../limits/request-rate-limiter.js';
 import { spendFromCallLog } from '../limits/spend-from-call-log.js';
@@ -141,7 +141,7 @@ export default fp(
 
     fastify.addHook('onClose', async () => {
       await store.close();
-      if (redis !== null) await closeLimitsRedis(redis);
+      if (redis !== null) await closeRedis(redis);
     });
     fastify.log.info({ store: store.kind, failMode: options.failMode, windowMs: options.windowMs }, 'limits ready');
   },

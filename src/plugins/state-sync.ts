@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { closeRedis, gatewayRedisOptions } from '../limits/redis-connection.js';
 
 export interface StateSyncOptions {
   /** REDIS_URL; unset: one instance, nobody to tell. */
@@ -8,9 +9,6 @@ export interface StateSyncOptions {
   /** The pub/sub channel (GATEWAY_LIMITS_REDIS_PREFIX + `state-changed`). */
   channel: string;
 }
-
-/** Reconnect forever, backing off to one attempt every 2 s, as the limits' connection does. */
-const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
 
 /**
  * Replicas that share one database (DESIGN §6) each keep in-memory views of it: the policy
@@ -29,9 +27,10 @@ export default fp(
     // Loaded only when REDIS_URL is set, as for the limits.
     const { Redis } = await import('ioredis');
     const instanceId = randomUUID();
-    const publisher = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 1_000, connectTimeout: 2_000, retryStrategy });
-    // Subscribes itself on every connect (below), so it needs neither a queue nor ioredis's resubscription.
-    const subscriber = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, autoResubscribe: false, connectTimeout: 2_000, retryStrategy });
+    const publisher = new Redis(options.redisUrl, gatewayRedisOptions());
+    // Subscribes itself on every connect (below), so it needs no ioredis resubscription; a
+    // subscription has no command timeout (it waits for messages for as long as it lives).
+    const subscriber = new Redis(options.redisUrl, { ...gatewayRedisOptions(), commandTimeout: undefined, autoResubscribe: false });
 
     let everConnected = false;
     let unreachable = false;
@@ -74,8 +73,7 @@ export default fp(
     fastify.addHook('onClose', async () => {
       closing = true;
       subscriber.disconnect();
-      if (publisher.status === 'ready') await publisher.quit().catch(() => undefined);
-      publisher.disconnect();
+      await closeRedis(publisher);
     });
   },
   { name: 'state-sync', dependencies: ['state-events'] },
