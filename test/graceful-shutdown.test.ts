@@ -3,8 +3,7 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import t from 'tap';
 import { FLUSH_MARGIN_MS } from '../src/graceful-shutdown.js';
-import { exited, listeningOrigin, prepareDataDir, spawnSource, TEST_SECRET_KEY } from './helpers/child-gateway.js';
-import { seedCaller, type SeededCaller } from './helpers/seed-caller.js';
+import { exited, startChildGateway } from './helpers/child-gateway.js';
 
 // Child processes that load the sources through the TypeScript loader: slow on a busy machine.
 t.setTimeout(120_000);
@@ -49,25 +48,8 @@ async function refusedWithin(url: string, ms: number): Promise<boolean> {
 }
 
 async function startChild(graceMs: number) {
-  let caller: SeededCaller | undefined;
-  const { dataDir, configFile } = prepareDataDir(t, slowStreamConfig, (db) => {
-    caller = seedCaller(db, ['mock-chat']);
-  });
-  const child = spawnSource('server.ts', [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    GATEWAY_DATA_DIR: dataDir,
-    GATEWAY_CONFIG: configFile,
-    GATEWAY_SECRET_KEY: TEST_SECRET_KEY,
-    GATEWAY_SHUTDOWN_GRACE_MS: String(graceMs),
-    LOG_LEVEL: 'info',
-  });
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const output = { text: '' };
-  const origin = await listeningOrigin(child, output);
-  const client = new OpenAI({ apiKey: caller?.key ?? 'unused', baseURL: `${origin}/v1`, maxRetries: 0, timeout: 30_000 });
+  const { child, origin, dataDir, output, caller } = await startChildGateway(t, { config: slowStreamConfig, models: ['mock-chat'], shutdownGraceMs: graceMs });
+  const client = new OpenAI({ apiKey: caller.key, baseURL: `${origin}/v1`, maxRetries: 0, timeout: 30_000 });
   return { child, origin, client, dataDir, output };
 }
 

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { exited, listeningOrigin, prepareDataDir, spawnSource, TEST_SECRET_KEY } from '../helpers/child-gateway.js';
-import { seedCaller, type SeededCaller } from '../helpers/seed-caller.js';
+import { exited, startChildGateway } from '../helpers/child-gateway.js';
 
 const config = `
 providers:
@@ -24,28 +23,11 @@ interface Answered {
 const body = (stream: boolean) => JSON.stringify({ model: 'paced-chat', stream, messages: [{ role: 'user', content: 'count the rows' }] });
 
 t.test('SIGTERM under load loses no row: every answered call is in the database', async (t) => {
-  let caller: SeededCaller | undefined;
-  const { dataDir, configFile } = prepareDataDir(t, config, (db) => {
-    caller = seedCaller(db, ['paced-chat']);
-  });
-  const child = spawnSource('server.ts', [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    GATEWAY_DATA_DIR: dataDir,
-    GATEWAY_CONFIG: configFile,
-    GATEWAY_SECRET_KEY: TEST_SECRET_KEY,
-    GATEWAY_SHUTDOWN_GRACE_MS: '15000',
-    LOG_LEVEL: 'info',
-  });
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const output = { text: '' };
-  const origin = await listeningOrigin(child, output);
+  const { child, origin, dataDir, output, caller } = await startChildGateway(t, { config, models: ['paced-chat'], shutdownGraceMs: 15_000 });
   const send = (stream: boolean) =>
     fetch(`${origin}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${caller?.key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${caller.key}` },
       body: body(stream),
     });
 

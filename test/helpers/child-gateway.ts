@@ -8,6 +8,7 @@ import { envSchema } from '../../src/config/env.js';
 import { parseGatewayConfig } from '../../src/config/gateway-config.js';
 import { openDatabase, type GatewayDb } from '../../src/db/client.js';
 import { createSecretBox } from '../../src/secrets/secret-box.js';
+import { seedAllowedCaller, type AllowedCaller } from './seed-access.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -81,6 +82,44 @@ export function listeningOrigin(child: ChildProcess, output: { text: string }): 
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before listening:\n${output.text}`)));
   });
+}
+
+export interface ChildGateway {
+  child: ChildProcess;
+  origin: string;
+  dataDir: string;
+  /** Everything the process has printed so far (its log lines at `info`). */
+  output: { text: string };
+  /** A key allowed to call the models the gateway was started with. */
+  caller: AllowedCaller;
+}
+
+/**
+ * `src/server.ts` in a child process on a free loopback port, with `config` applied and a caller
+ * allowed to call `models`; resolves once it listens, and is SIGKILLed with the test if it is
+ * still running then. For tests of what only a real process does: signals, exit codes.
+ */
+export async function startChildGateway(t: Teardown, options: { config: string; models: string[]; shutdownGraceMs: number }): Promise<ChildGateway> {
+  let caller: AllowedCaller | undefined;
+  const { dataDir, configFile } = prepareDataDir(t, options.config, (db) => {
+    caller = seedAllowedCaller(db, options.models);
+  });
+  if (caller === undefined) throw new Error('the caller was not seeded');
+  const child = spawnSource('server.ts', [], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    GATEWAY_DATA_DIR: dataDir,
+    GATEWAY_CONFIG: configFile,
+    GATEWAY_SECRET_KEY: TEST_SECRET_KEY,
+    GATEWAY_SHUTDOWN_GRACE_MS: String(options.shutdownGraceMs),
+    LOG_LEVEL: 'info',
+  });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const output = { text: '' };
+  const origin = await listeningOrigin(child, output);
+  return { child, origin, dataDir, output, caller };
 }
 
 export interface CliRun {
