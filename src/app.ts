@@ -6,6 +6,7 @@ import adminBootstrap from './plugins/admin-bootstrap.js';
 import callLog from './plugins/call-log.js';
 import connectionDrain from './plugins/connection-drain.js';
 import errorHandler from './plugins/error-handler.js';
+import jsonBody from './plugins/json-body.js';
 import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
 import modelRouter from './plugins/model-router.js';
@@ -36,6 +37,7 @@ export const gatewayApp = fp(
     await fastify.register(validation, { compilers: options.schemaCompilers });
     await fastify.register(requestContext);
     await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });
+    await fastify.register(jsonBody);
     // Before any route: it describes the routes as they are added (GET /openapi.json, /docs).
     await fastify.register(openapi);
     await fastify.register(overload, {

@@ -34,6 +34,9 @@ export type Endpoint = 'chat' | 'embeddings';
 
 const typeForEndpoint: Record<Endpoint, ModelRow['type']> = { chat: 'chat', embeddings: 'embedding' };
 
+/** 'a chat', 'an embedding' */
+const withArticle = (type: ModelRow['type']): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+
 /**
  * The in-memory view of enabled models and their routes: the hot path never reads the
  * database. Rebuilt whole on every admin write (it is small), so a change applies to the next call.
@@ -61,8 +64,8 @@ export class ModelCatalog {
     if (model.type !== typeForEndpoint[endpoint]) {
       throw new GatewayError(
         'model_not_found',
-        `The model '${name}' is a ${model.type} model and cannot serve /v1/${endpoint === 'chat' ? 'chat/completions' : 'embeddings'}.`,
-        { param: 'model', hint: `Use a ${typeForEndpoint[endpoint]} model; GET /v1/models lists them.` },
+        `The model '${name}' is ${withArticle(model.type)} model and cannot serve /v1/${endpoint === 'chat' ? 'chat/completions' : 'embeddings'}.`,
+        { param: 'model', hint: `Use ${withArticle(typeForEndpoint[endpoint])} model; GET /v1/models lists them.` },
       );
     }
     return model;

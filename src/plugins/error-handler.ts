@@ -1,12 +1,22 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError, isGatewayError, toEnvelope } from '../errors.js';
 import { ClientClosedRequest } from '../routing/upstream-deadline.js';
 
+/**
+ * The failure worth reporting. Under `anyOf`, Ajv lists one failure per branch before its own
+ * "must match a schema in anyOf", and the first is usually the first branch's `type` ("'input'
+ * must be string" for an empty array); a failure inside a branch whose type did match says what
+ * to fix ("must NOT have fewer than 1 items").
+ */
+function mostTelling(errors: FastifySchemaValidationError[]): FastifySchemaValidationError | undefined {
+  return errors.find((error) => !['type', 'anyOf', 'oneOf'].includes(error.keyword)) ?? errors[0];
+}
+
 /** Fastify's own errors, mapped onto the catalogue. */
 function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayError | null {
   if (error.validation) {
-    const first = error.validation[0];
+    const first = mostTelling(error.validation);
     const parent = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : undefined;
     // A missing property is named by its full path (`deployments.0.model`), not by its parent object.
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
@@ -34,11 +44,8 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
       });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GatewayError('invalid_request', 'The request body is empty; a JSON object is expected.');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new GatewayError('invalid_request', `The request body is not valid JSON: ${error.message}`);
+      return new GatewayError('invalid_request', 'The request body is not as long as its Content-Length header says.');
     default:
       break;
   }

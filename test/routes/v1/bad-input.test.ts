@@ -20,7 +20,7 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
   };
   const message = [{ role: 'user', content: 'hi' }];
 
-  const cases: Array<{ name: string; path?: string; body: string; contentType?: string; status: number; code: string; param?: string }> = [
+  const cases: Array<{ name: string; path?: string; body: string; contentType?: string; status: number; code: string; param?: string; message?: RegExp }> = [
     { name: 'malformed JSON', body: '{"model": "mock-chat", "messages": [', status: 400, code: 'invalid_request' },
     { name: 'empty body', body: '', status: 400, code: 'invalid_request' },
     { name: 'a JSON array instead of an object', body: '[]', status: 400, code: 'invalid_request' },
@@ -37,8 +37,14 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
     { name: 'an embedding model on chat', body: JSON.stringify({ model: 'mock-embed', messages: message }), status: 404, code: 'model_not_found', param: 'model' },
     { name: 'a chat model on embeddings', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-chat', input: 'x' }), status: 404, code: 'model_not_found', param: 'model' },
     { name: 'embeddings with an empty input', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: '' }), status: 400, code: 'invalid_request', param: 'input' },
+    { name: 'embeddings with an empty input list', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: [] }), status: 400, code: 'invalid_request', param: 'input', message: /'input' must NOT have fewer than 1 items/ },
+    { name: 'embeddings with an empty text in the list', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: ['a', ''] }), status: 400, code: 'invalid_request', param: 'input.1', message: /'input.1' must NOT have fewer than 1 characters/ },
     { name: 'oversized body', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }), status: 413, code: 'body_too_large' },
     { name: 'not JSON at all', body: 'model=mock-chat', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
+    { name: 'JSON sent as plain text', body: JSON.stringify({ model: 'mock-chat', messages: message }), contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
+    { name: 'a trailing comma', body: '{"model": "mock-chat",}', status: 400, code: 'invalid_request', message: /^The request body is not valid JSON: .*position 22/ },
+    { name: 'an empty body', body: '', status: 400, code: 'invalid_request', message: /empty/ },
+    { name: 'a __proto__ key', body: '{"model": "mock-chat", "messages": [], "__proto__": {"admin": true}}', status: 400, code: 'invalid_request', message: /'__proto__'/ },
   ];
 
   for (const c of cases) {
@@ -47,6 +53,7 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
     t.equal(response.body.error?.code, c.code, `${c.name}: code`);
     if (c.param !== undefined) t.equal(response.body.error.param, c.param, `${c.name}: param names the field`);
     t.ok(response.body.error.message.length > 10, `${c.name}: a message that says what is wrong`);
+    if (c.message !== undefined) t.match(response.body.error.message, c.message, `${c.name}: the message names the problem`);
     t.equal(response.body.error.request_id, response.headers.get('x-request-id'), `${c.name}: request id in body and header`);
     t.equal(response.headers.get('x-gateway-error-source'), 'gateway', `${c.name}: error source`);
     t.notMatch(JSON.stringify(response.body), /at .*\.(ts|js):\d+/, `${c.name}: no stack trace`);

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import secureJson from 'secure-json-parse';
+import { GatewayError } from '../errors.js';
+
+const FORBIDDEN_KEY = /^Object contains forbidden (prototype|constructor) property$/;
+
+/** Parses a JSON body, or says exactly what is wrong with it (Fastify's own parser drops the reason). */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new GatewayError('invalid_request', 'The request body is empty; a JSON object is expected.');
+  try {
+    // The same guard as Fastify's default parser: no `__proto__` or `constructor.prototype` keys.
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (FORBIDDEN_KEY.test(reason)) {
+      throw new GatewayError('invalid_request', "The request body has a '__proto__' or 'constructor.prototype' key, which the gateway refuses.", {
+        hint: 'Remove or rename that key: such keys are how prototype-poisoning attacks travel in JSON.',
+      });
+    }
+    throw new GatewayError('invalid_request', `The request body is not valid JSON: ${reason}.`, {
+      hint: 'Check the JSON near that position (a trailing comma, a missing quote or bracket).',
+    });
+  }
+}
+
+/**
+ * Bodies are JSON (`application/json`) and nothing else: every other media type, plain text
+ * included, is 415 `unsupported_media_type`. Routes that take another type add their own parser
+ * (the admin config routes take YAML).
+ */
+export default fp(
+  async function jsonBody(fastify: FastifyInstance) {
+    fastify.removeContentTypeParser(['application/json', 'text/plain']);
+    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+  },
+  { name: 'json-body', dependencies: ['error-handler'] },
+);
