@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
+import { GatewayError } from './errors.js';
+import { sendGatewayError } from './plugins/error-handler.js';
 import type { Env } from './config/env.js';
 import { AccessLogController } from './logging/access-log-controller.js';
 import type { SchemaCompilers } from './plugins/validation.js';
@@ -61,7 +63,16 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     // Streams can run long; the gateway's own upstream deadline governs them.
     requestTimeout: 0,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // connection-drain refuses calls that arrive while draining, with the envelope and a log row.
+    return503OnClosing: false,
+    // A path Fastify cannot even route (bad percent-encoding, an over-long parameter) still gets
+    // the catalogue's envelope, not Fastify's own error body.
+    frameworkErrors: (error, request, reply) => {
+      const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'has a path segment that is too long' : 'is not a valid URL path (check its %-escapes)';
+      // No hook runs for such a request, request-context's header included.
+      reply.header('x-request-id', request.id);
+      sendGatewayError(reply, new GatewayError('invalid_request', `The request path ${problem}.`, { hint: 'GET /docs lists the routes.' }));
+    },
     // GATEWAY_TRUSTED_PROXIES: the client IP (for IP allow-lists and the call log) as the trusted proxies report it.
     trustProxy: options.env.GATEWAY_TRUSTED_PROXIES,
   };

@@ -1,9 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { GatewayError } from '../errors.js';
 
 /** The sockets are already destroyed when this runs; their 'close' events are one loop turn away. */
 const SETTLE_LIMIT_MS = 2_000;
+
+/** Still answered while draining: a load balancer must read /readyz's 503 and its checks. */
+const probes = new Set(['/healthz', '/readyz']);
 
 /**
  * Closing the server resolves as soon as its connection count reaches zero, one event-loop
@@ -16,13 +20,22 @@ const SETTLE_LIMIT_MS = 2_000;
 export default fp(
   async function connectionDrain(fastify: FastifyInstance) {
     const open = new Set<ServerResponse>();
-    fastify.addHook('onRequest', async (_request, reply) => {
+    fastify.addHook('onRequest', async (request, reply) => {
       const raw = reply.raw;
       open.add(raw);
       // 'finish': answered in full (injected responses never emit 'close'); 'close': cut short.
       const done = () => open.delete(raw);
       raw.once('finish', done);
       raw.once('close', done);
+      // A call that arrives while draining (on a keep-alive connection opened before) is refused
+      // as any other refusal is: the envelope, a call-log row (Fastify's own 503 had neither).
+      if (fastify.draining && !probes.has(request.routeOptions.url ?? '')) {
+        throw new GatewayError('service_unavailable', 'The gateway is shutting down and takes no new calls.', {
+          hint: 'Send the call again: a new connection reaches another replica, or this one once it is back.',
+          // The response closes this connection, so a retry opens a new one; the openai SDKs retry a 503 by themselves.
+          headers: { 'retry-after': '1' },
+        });
+      }
     });
     fastify.addHook('onClose', async () => {
       const deadline = Date.now() + SETTLE_LIMIT_MS;
@@ -30,5 +43,5 @@ export default fp(
       if (open.size > 0) fastify.log.warn({ responses: open.size }, 'responses still open at shutdown');
     });
   },
-  { name: 'connection-drain' },
+  { name: 'connection-drain', dependencies: ['error-handler'] },
 );

@@ -187,3 +187,31 @@ t.test('GATEWAY_CALL_LOG=false writes no rows', async (t) => {
   t.equal(n, 0);
   t.equal(gw.app.callLog.enabled, false);
 });
+
+t.test('a call that arrives while the gateway drains is refused with the envelope, and logged', async (t) => {
+  const gw = await startLoggedGateway(t);
+  // As after SIGTERM, for a call on a keep-alive connection opened before it.
+  gw.app.draining = true;
+  const response = await fetch(`${gw.baseURL}/models`, { headers: { authorization: `Bearer ${gw.caller.key}` } });
+  t.equal(response.status, 503, 'any /v1 route is refused');
+  t.equal(response.headers.get('retry-after'), '1', 'with Retry-After, so a client retries on a new connection');
+  await expectApiError(t, gw.sdk.chat.completions.create({ model: 'mock-chat', messages: question }, withRequestId('req_draining')), OpenAI.InternalServerError, {
+    status: 503,
+    code: 'service_unavailable',
+    layer: 'gateway',
+  });
+  t.match(await onlyRow(t, gw, 'req_draining'), { statusCode: 503, errorCode: 'service_unavailable' }, 'its row');
+  const ready = await gw.app.inject({ method: 'GET', url: '/readyz' });
+  t.match({ status: ready.statusCode, body: ready.json() }, { status: 503, body: { status: 'not_ready', checks: { draining: true } } }, '/readyz still answers with its checks');
+});
+
+t.test('a path Fastify cannot route gets the envelope too', async (t) => {
+  const gw = await startGateway(t);
+  for (const path of ['/v1/models/%E0%A4%A', `/admin/tenants/${'x'.repeat(200)}`]) {
+    const response = await fetch(gw.origin + path, { headers: { authorization: `Bearer ${gw.apiKey}` } });
+    const body = (await response.json()) as { error: { code: string; message: string; request_id: string } };
+    t.equal(response.status, 400, `${path}: 400`);
+    t.match(body.error, { code: 'invalid_request', message: /^The request path / }, `${path}: the catalogue's envelope`);
+    t.equal(body.error.request_id, response.headers.get('x-request-id'), `${path}: with its request id`);
+  }
+});
