@@ -31,7 +31,10 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
         hint: 'Remove it or check its spelling; /docs lists the accepted fields.',
       });
     }
-    const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${first?.message ?? error.message}` : `'${field}' is required`;
+    // Ajv's "must be equal to one of the allowed values" does not say which they are.
+    const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+    const failure = allowed === undefined ? (first?.message ?? error.message) : `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
+    const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${failure}` : `'${field}' is required`;
     return new GatewayError('invalid_request', `Invalid ${where}: ${problem}.`, {
       param: field ?? null,
       hint: 'Fix that field and send the request again; /docs describes every field.',

@@ -37,6 +37,7 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
     { name: 'an embedding model on chat', body: JSON.stringify({ model: 'mock-embed', messages: message }), status: 404, code: 'model_not_found', param: 'model' },
     { name: 'a chat model on embeddings', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-chat', input: 'x' }), status: 404, code: 'model_not_found', param: 'model' },
     { name: 'embeddings with an empty input', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: '' }), status: 400, code: 'invalid_request', param: 'input' },
+    { name: 'embeddings in an unknown encoding', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: 'x', encoding_format: 'hex' }), status: 400, code: 'invalid_request', param: 'encoding_format', message: /'encoding_format' must be one of "float", "base64"/ },
     { name: 'embeddings with an empty input list', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: [] }), status: 400, code: 'invalid_request', param: 'input', message: /'input' must NOT have fewer than 1 items/ },
     { name: 'embeddings with an empty text in the list', path: '/v1/embeddings', body: JSON.stringify({ model: 'mock-embed', input: ['a', ''] }), status: 400, code: 'invalid_request', param: 'input.1', message: /'input.1' must NOT have fewer than 1 characters/ },
     { name: 'oversized body', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }), status: 413, code: 'body_too_large' },
