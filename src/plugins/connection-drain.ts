@@ -28,7 +28,7 @@ export default fp(
       raw.once('finish', done);
       raw.once('close', done);
       // A call that arrives while draining (on a keep-alive connection opened before) is refused
-      // as any other refusal is: the envelope, a call-log row (Fastify's own 503 had neither).
+      // like every other refusal: the envelope, a call-log row (Fastify's own 503 had neither).
       if (fastify.draining && !probes.has(request.routeOptions.url ?? '')) {
         throw new GatewayError('service_unavailable', 'The gateway is shutting down and takes no new calls.', {
           hint: 'Send the call again: a new connection reaches another replica, or this one once it is back.',

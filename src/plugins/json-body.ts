@@ -6,7 +6,7 @@ import { GatewayError } from '../errors.js';
 const FORBIDDEN_KEY = /^Object contains forbidden (prototype|constructor) property$/;
 
 /** Parses a JSON body, or says exactly what is wrong with it (Fastify's own parser drops the reason). */
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new GatewayError('invalid_request', 'The request body is empty; a JSON object is expected.');
   try {
     // The same guard as Fastify's default parser: no `__proto__` or `constructor.prototype` keys.
@@ -19,7 +19,7 @@ export function parseJsonBody(text: string): unknown {
       });
     }
     throw new GatewayError('invalid_request', `The request body is not valid JSON: ${reason}.`, {
-      hint: 'Check the JSON near that position (a trailing comma, a missing quote or bracket).',
+      hint: 'Check the JSON at that point: a trailing comma, a missing quote or bracket, a body cut short.',
     });
   }
 }
