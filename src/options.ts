@@ -20,6 +20,9 @@ export interface GatewayOptions {
   schemaCompilers?: SchemaCompilers;
 }
 
+/** Ids in paths are far shorter; Fastify's own default, stated here so the error can name it. */
+const MAX_PATH_PARAMETER_LENGTH = 100;
+
 const wellFormedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A caller's well-formed `x-request-id` is kept, so a trace spans client, gateway and provider. */
@@ -67,8 +70,10 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     return503OnClosing: false,
     // A path Fastify cannot even route (bad percent-encoding, an over-long parameter) still gets
     // the catalogue's envelope, not Fastify's own error body.
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
     frameworkErrors: (error, request, reply) => {
-      const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'has a path segment that is too long' : 'is not a valid URL path (check its %-escapes)';
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `has a segment longer than ${MAX_PATH_PARAMETER_LENGTH} characters where an id belongs` : 'has a malformed %-escape (a % must be followed by two hex digits of valid UTF-8)';
       // No hook runs for such a request, request-context's header included.
       reply.header('x-request-id', request.id);
       sendGatewayError(reply, new GatewayError('invalid_request', `The request path ${problem}.`, { hint: 'GET /docs lists the routes.' }));

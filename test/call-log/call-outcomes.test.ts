@@ -207,11 +207,15 @@ t.test('a call that arrives while the gateway drains is refused with the envelop
 
 t.test('a path Fastify cannot route gets the envelope too', async (t) => {
   const gw = await startGateway(t);
-  for (const path of ['/v1/models/%E0%A4%A', `/admin/tenants/${'x'.repeat(200)}`]) {
+  for (const [path, problem] of [
+    ['/v1/models/%E0%A4%A', /malformed %-escape/],
+    [`/admin/tenants/${'x'.repeat(200)}`, /longer than 100 characters/],
+  ] as const) {
     const response = await fetch(gw.origin + path, { headers: { authorization: `Bearer ${gw.apiKey}` } });
     const body = (await response.json()) as { error: { code: string; message: string; request_id: string } };
     t.equal(response.status, 400, `${path}: 400`);
     t.match(body.error, { code: 'invalid_request', message: /^The request path / }, `${path}: the catalogue's envelope`);
+    t.match(body.error.message, problem, `${path}: the message says what is wrong with it`);
     t.equal(body.error.request_id, response.headers.get('x-request-id'), `${path}: with its request id`);
   }
 });
