@@ -70,7 +70,7 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     return503OnClosing: false,
     // A path Fastify cannot even route (bad percent-encoding, an over-long parameter) still gets
     // the catalogue's envelope, not Fastify's own error body.
-    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: (error, request, reply) => {
       const problem =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `has a segment longer than ${MAX_PATH_PARAMETER_LENGTH} characters where an id belongs` : 'has a malformed %-escape (a % must be followed by two hex digits of valid UTF-8)';
