@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { envSchema } from '../src/config/env.js';
-import { repoRoot } from './helpers/child-gateway.js';
+import { projectRoot as repoRoot } from '../src/project-root.js';
 
 // It builds the project and starts real processes: minutes on a busy machine, seconds on an idle one.
 t.setTimeout(180_000);

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { projectRoot } from '../project-root.js';
 import * as schema from './schema.js';
 
 export type GatewayDb = BetterSQLite3Database<typeof schema>;
@@ -14,8 +14,7 @@ export interface OpenDatabase {
   close(): void;
 }
 
-/** `migrations/` sits two levels above this file both in `src/db` (tests) and `dist/db` (built). */
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+export const migrationsFolder = path.join(projectRoot, 'migrations');
 
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'gateway.sqlite');

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { ConfigError, parseGatewayConfig } from '../../src/config/gateway-config.js';
+import { projectRoot } from '../../src/project-root.js';
 
 const valid = `
 providers:
@@ -38,7 +41,6 @@ t.test('errors name the file, the path in it and what is wrong', async (t) => {
 });
 
 t.test('the repository sample configuration is valid', async (t) => {
-  const { readFileSync } = await import('node:fs');
-  const config = parseGatewayConfig(readFileSync(new URL('../../gateway.config.yaml', import.meta.url), 'utf8'), 'gateway.config.yaml', {});
+  const config = parseGatewayConfig(readFileSync(path.join(projectRoot, 'gateway.config.yaml'), 'utf8'), 'gateway.config.yaml', {});
   t.ok(config.models.some((model) => model.name === 'mock-chat'));
 });

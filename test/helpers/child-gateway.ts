@@ -7,14 +7,21 @@ import { applyGatewayConfig } from '../../src/config/apply-gateway-config.js';
 import { envSchema } from '../../src/config/env.js';
 import { parseGatewayConfig } from '../../src/config/gateway-config.js';
 import { openDatabase, type GatewayDb } from '../../src/db/client.js';
+import { projectRoot } from '../../src/project-root.js';
 import { createSecretBox } from '../../src/secrets/secret-box.js';
 import { seedAllowedCaller, type AllowedCaller } from './seed-access.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The `src/` beside this test's own tree, in the test's own form: `.build/src/*.js` when the
+ * suite runs compiled (`npm test`), `src/*.ts` when a test file runs from its source under tsx.
+ */
+const thisFile = fileURLToPath(import.meta.url);
+const sourceDir = path.resolve(path.dirname(thisFile), '..', '..', 'src');
+const sourceExtension = path.extname(thisFile);
 
-/** The TypeScript loader tap runs this test with, so a child can run `src/*.ts` as they are now. */
-export function typescriptLoaderArgs(): string[] {
-  return process.execArgv.filter((arg) => arg.includes('@tapjs/typescript') || arg.includes('tsx') || arg.includes('ts-node'));
+/** The TypeScript loader this test runs with (none when it runs compiled), for a child to use too. */
+function typescriptLoaderArgs(): string[] {
+  return process.execArgv.filter((arg) => arg.includes('tsx'));
 }
 
 /** The loader's own settings (tap's TS_NODE_* and the like) pass; the gateway's variables do not. */
@@ -25,12 +32,11 @@ function inheritedEnv(): Record<string, string> {
   );
 }
 
-/** Runs `src/<file>.ts` in a child Node process (no build needed). */
-export function spawnSource(file: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [...typescriptLoaderArgs(), path.join(repoRoot, 'src', file), ...args], {
-    cwd: repoRoot,
-    // Type checking is `npm run typecheck`'s job; a child only needs the code to run.
-    env: { ...inheritedEnv(), TS_NODE_TRANSPILE_ONLY: '1', ...env },
+/** Runs the gateway's `<name>` entry point (`server`, `cli`) in a child Node process. */
+export function spawnSource(name: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [...typescriptLoaderArgs(), path.join(sourceDir, name + sourceExtension), ...args], {
+    cwd: projectRoot,
+    env: { ...inheritedEnv(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
@@ -105,7 +111,7 @@ export async function startChildGateway(t: Teardown, options: { config: string; 
     caller = seedAllowedCaller(db, options.models);
   });
   if (caller === undefined) throw new Error('the caller was not seeded');
-  const child = spawnSource('server.ts', [], {
+  const child = spawnSource('server', [], {
     PORT: '0',
     HOST: '127.0.0.1',
     GATEWAY_DATA_DIR: dataDir,
@@ -130,7 +136,7 @@ export interface CliRun {
 
 /** Runs `gateway <args>` from the sources and waits for it to end. */
 export async function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
-  const child = spawnSource('cli.ts', args, env);
+  const child = spawnSource('cli', args, env);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { projectRoot } from '../../src/project-root.js';
 
 /** `shared/` sits beside the repository, on developer machines and in CI alike. */
-const fixturesDir = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'fixtures');
+const fixturesDir = path.resolve(projectRoot, '..', 'shared', 'fixtures');
 
 export function fixturePath(name: string): string {
   return path.join(fixturesDir, name);
