@@ -24,7 +24,7 @@ function typescriptLoaderArgs(): string[] {
   return process.execArgv.filter((arg) => arg.includes('tsx'));
 }
 
-/** The loader's own settings (tap's TS_NODE_* and the like) pass; the gateway's variables do not. */
+/** The test's environment passes (tap's own variables among them); the gateway's variables do not. */
 function inheritedEnv(): Record<string, string> {
   const gatewayVariables = new Set(Object.keys(envSchema.shape));
   return Object.fromEntries(
