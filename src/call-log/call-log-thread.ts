@@ -35,7 +35,9 @@ sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('busy_timeout = 5000');
 
 // The main thread bounds the queue (its capacity counts what is in transit and queued here).
-const writer = new CallLogWriter({ sqlite, log, flushIntervalMs: settings.flushIntervalMs, maxBatch: settings.maxBatch, capacity: Number.MAX_SAFE_INTEGER });
+// The rows have already waited on the main thread to travel together: a hand-over is written in
+// the next turn of this thread's loop, with whatever else arrived in the same turn.
+const writer = new CallLogWriter({ sqlite, log, flushIntervalMs: 0, maxBatch: settings.maxBatch, capacity: Number.MAX_SAFE_INTEGER });
 const retention = startRetention({ sqlite, log, retentionDays: settings.retentionDays });
 
 const counts = (): WriterThreadCounts => ({

@@ -10,7 +10,7 @@ export interface ThreadedWriterOptions {
   retentionDays: number;
   /** Writes queued here and in the thread together; beyond it rows are dropped (counted, warned). */
   capacity?: number;
-  /** How long a row waits before it is handed to the thread (and the thread's own batching delay). */
+  /** How long a row waits before it is handed to the thread, which writes each hand-over at once. */
   flushIntervalMs?: number;
   /** Rows per transaction in the thread: small, so another writer of the file never waits long. */
   maxBatch?: number;
@@ -67,7 +67,7 @@ export class ThreadedCallLogWriter {
 
   constructor(private readonly options: ThreadedWriterOptions) {
     this.capacity = options.capacity ?? 50_000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 10;
+    this.flushIntervalMs = options.flushIntervalMs ?? 25;
     const self = this;
     this.stats = {
       get queueDepth() {
