@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { envSchema } from '../src/config/env.js';
-import { projectRoot as repoRoot } from '../src/project-root.js';
+import { projectRoot } from '../src/project-root.js';
 
 // It builds the project and starts real processes: minutes on a busy machine, seconds on an idle one.
 t.setTimeout(180_000);
@@ -25,14 +25,14 @@ interface Run {
  */
 function cleanCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-quick-start-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot, encoding: 'utf8' })
     .split('\0')
-    .filter((file) => file !== '' && existsSync(path.join(repoRoot, file)));
+    .filter((file) => file !== '' && existsSync(path.join(projectRoot, file)));
   for (const file of files) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    cpSync(path.join(repoRoot, file), path.join(dir, file), { preserveTimestamps: true });
+    cpSync(path.join(projectRoot, file), path.join(dir, file), { preserveTimestamps: true });
   }
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  symlinkSync(path.join(projectRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;
 }
 

@@ -33,7 +33,7 @@ function inheritedEnv(): Record<string, string> {
 }
 
 /** Runs the gateway's `<name>` entry point (`server`, `cli`) in a child Node process. */
-export function spawnSource(name: string, args: string[], env: Record<string, string>): ChildProcess {
+function spawnEntryPoint(name: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [...typescriptLoaderArgs(), path.join(sourceDir, name + sourceExtension), ...args], {
     cwd: projectRoot,
     env: { ...inheritedEnv(), ...env },
@@ -101,9 +101,10 @@ export interface ChildGateway {
 }
 
 /**
- * `src/server.ts` in a child process on a free loopback port, with `config` applied and a caller
- * allowed to call `models`; resolves once it listens, and is SIGKILLed with the test if it is
- * still running then. For tests of what only a real process does: signals, exit codes.
+ * The gateway's server (`src/server.ts`, or its compiled form) in a child process on a free
+ * loopback port, with `config` applied and a caller allowed to call `models`; resolves once it
+ * listens, and is SIGKILLed with the test if it is still running then. For tests of what only a
+ * real process does: signals, exit codes.
  */
 export async function startChildGateway(t: Teardown, options: { config: string; models: string[]; shutdownGraceMs: number }): Promise<ChildGateway> {
   let caller: AllowedCaller | undefined;
@@ -111,7 +112,7 @@ export async function startChildGateway(t: Teardown, options: { config: string; 
     caller = seedAllowedCaller(db, options.models);
   });
   if (caller === undefined) throw new Error('the caller was not seeded');
-  const child = spawnSource('server', [], {
+  const child = spawnEntryPoint('server', [], {
     PORT: '0',
     HOST: '127.0.0.1',
     GATEWAY_DATA_DIR: dataDir,
@@ -134,9 +135,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `gateway <args>` from the sources and waits for it to end. */
+/** Runs `gateway <args>` (the CLI, in the test's own form) and waits for it to end. */
 export async function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
-  const child = spawnSource('cli', args, env);
+  const child = spawnEntryPoint('cli', args, env);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
