@@ -1,5 +1,5 @@
 import t from 'tap';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { mapOpenAIError, providerMessage, retryAfterSeconds } from '../../../src/adapters/openai/map-openai-error.js';
 import { GatewayError } from '../../../src/errors.js';
 
@@ -77,8 +77,12 @@ t.test('aborts are returned unchanged, never converted', async (t) => {
   t.equal(mapOpenAIError(sideEffect, controller.signal, 'stream'), sideEffect, 'whatever broke after our abort');
 });
 
-t.test('other failures of a non-streamed answer are upstream_error; GatewayErrors pass', async (t) => {
-  t.match(mapOpenAIError(new SyntaxError('Unexpected token <'), live, 'request'), { code: 'upstream_error' });
+t.test('other failures: upstream_error, or a broken stream; GatewayErrors pass', async (t) => {
+  t.match(mapped(new SyntaxError('Unexpected token <')), { code: 'upstream_error', message: /could not be read.*Unexpected token/ });
+  t.match(mapped(new OpenAIError('Could not parse the answer')), { code: 'upstream_error', message: /provider call failed.*Could not parse the answer/ });
+  const broken = mapOpenAIError(new TypeError('terminated ' + 'x'.repeat(2_000)), live, 'stream');
+  t.match(broken, { code: 'upstream_error', message: /connection_lost.*the stream broke off \(terminated x+…\)/ });
+  t.ok(broken instanceof GatewayError && broken.message.length < 700, 'a long cause is cut short');
   const gatewayError = new GatewayError('upstream_error', 'x');
   t.equal(mapOpenAIError(gatewayError, live, 'request'), gatewayError);
 });
