@@ -9,6 +9,7 @@
  *   npm run bench -- --gateway-flags="--heap-growing-percent=50"
  *                                 starts the gateway's node with these flags (the memory/CPU trade-off in the README)
  *   npm run bench -- --malloc-arena-max=2   sets MALLOC_ARENA_MAX (glibc) for the gateway only
+ *   npm run bench -- --rounds=3   runs the whole comparison 3 times and reports medians (see rounds.ts)
  *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json,
  *                                 or latest-profiled.json for a profiled run)
  * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
@@ -17,7 +18,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { measureFirstChunk, runLoad, type LoadResult } from './load.js';
+import { measureFirstChunk, runLoad } from './load.js';
+import { combineFirstChunks, combineRounds, type FirstChunkResult, type ScenarioResult } from './rounds.js';
 import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
 import { summarizeProfile } from './profile-summary.js';
@@ -31,6 +33,7 @@ const outFile = option('out');
 const mallocArenaMax = option('malloc-arena-max');
 const gatewayFlags = (option('gateway-flags') ?? '').split(' ').filter(Boolean);
 const seconds = args.has('--quick') ? 3 : 8;
+const rounds = Math.max(1, Math.floor(Number(option('rounds') ?? 1)) || 1);
 const profile = args.has('--profile');
 const redisUrl = args.has('--redis') ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : option('redis');
 const limited = args.has('--limited') || redisUrl !== undefined;
@@ -40,15 +43,6 @@ const WARM_UP_SECONDS = 2;
 const urlLine = (output: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
 const tsx = ['--import', 'tsx'];
 
-interface ScenarioResult extends LoadResult {
-  subject: string;
-  scenario: string;
-  connections: number;
-  cpuMsPerRequest: number;
-  rssMbMax: number;
-  /** The Redis server's CPU per call, for the gateway in a `--redis` run (its limit counters live there). */
-  redisCpuMsPerRequest?: number;
-}
 
 async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number, redis?: RedisMeter): Promise<ScenarioResult> {
   await runLoad(subject.url, body, headers, connections, WARM_UP_SECONDS); // JIT, keep-alive pools
@@ -103,24 +97,31 @@ async function main(): Promise<void> {
   const message = [{ role: 'user', content: 'Say hello.' }];
   const jsonBody = (model: string) => JSON.stringify({ model, messages: message });
   const streamBody = (model: string) => JSON.stringify({ model, messages: message, stream: true, stream_options: { include_usage: true } });
-  const results: ScenarioResult[] = [];
-  const firstChunk: Record<string, { p50Ms: number; p99Ms: number; failures: number }> = {};
-  const firstChunkAfterLoad: Record<string, { p50Ms: number; p99Ms: number; failures: number }> = {};
-  for (const subject of [upstream, nullProxy, sdkFloor, gateway]) {
-    const model = subject === gateway ? 'bench-model' : 'bench-upstream';
-    // Time to first chunk on a warm but otherwise idle server, and again after the load below
-    // (the gap between the two is the cost of catching up: GC, the call-log backlog). Warm means
-    // the same warm-up as every load scenario: the streaming path runs JIT-compiled, as it does
-    // on a gateway that has been serving for a while.
-    await runLoad(subject.url, streamBody(model), auth, 1, WARM_UP_SECONDS);
-    firstChunk[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
-    for (const connections of [1, 50]) {
-      const meter = subject === gateway ? redis : undefined;
-      results.push(await measure(subject, 'json', jsonBody(model), auth, connections, meter));
-      results.push(await measure(subject, 'stream', streamBody(model), auth, connections, meter));
+  const measured: ScenarioResult[] = [];
+  const firstChunkRounds: Record<string, FirstChunkResult[]> = {};
+  const firstChunkAfterLoadRounds: Record<string, FirstChunkResult[]> = {};
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+    for (const subject of [upstream, nullProxy, sdkFloor, gateway]) {
+      const model = subject === gateway ? 'bench-model' : 'bench-upstream';
+      // Time to first chunk on a warm but otherwise idle server, and again after the load below
+      // (the gap between the two is the cost of catching up: GC, the call-log backlog). Warm means
+      // the same warm-up as every load scenario: the streaming path runs JIT-compiled, as it does
+      // on a gateway that has been serving for a while.
+      await runLoad(subject.url, streamBody(model), auth, 1, WARM_UP_SECONDS);
+      (firstChunkRounds[subject.name] ??= []).push(await measureFirstChunk(subject.url, streamBody(model), auth, 300));
+      for (const connections of [1, 50]) {
+        const meter = subject === gateway ? redis : undefined;
+        measured.push(await measure(subject, 'json', jsonBody(model), auth, connections, meter));
+        measured.push(await measure(subject, 'stream', streamBody(model), auth, connections, meter));
+      }
+      (firstChunkAfterLoadRounds[subject.name] ??= []).push(await measureFirstChunk(subject.url, streamBody(model), auth, 300));
     }
-    firstChunkAfterLoad[subject.name] = await measureFirstChunk(subject.url, streamBody(model), auth, 300);
   }
+  const results = combineRounds(measured);
+  const combine = (perSubject: Record<string, FirstChunkResult[]>) => Object.fromEntries(Object.entries(perSubject).map(([name, list]) => [name, combineFirstChunks(list)]));
+  const firstChunk = combine(firstChunkRounds);
+  const firstChunkAfterLoad = combine(firstChunkAfterLoadRounds);
 
   // After the measured scenarios, so the sampling does not weigh on them.
   let allocations: string | undefined;
@@ -171,12 +172,13 @@ async function main(): Promise<void> {
   };
 
   const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? null };
-  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario; ${KEY_COUNT} keys in the snapshot${limited ? `; key and tenant limits on, counters ${redis === undefined ? 'in memory' : `in Redis (${redis.url})`}` : ''}`);
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario${rounds > 1 ? `, ${rounds} rounds (medians; CPU per call also as lowest–highest)` : ''}; ${KEY_COUNT} keys in the snapshot${limited ? `; key and tenant limits on, counters ${redis === undefined ? 'in memory' : `in Redis (${redis.url})`}` : ''}`);
   console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax ?? '(unset)'}\n`);
-  console.log('subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors');
+  console.log(`subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors${rounds > 1 ? '  cpu lowest–highest' : ''}`);
   for (const r of results) {
+    const range = r.cpuMsPerRequestRange === undefined ? '' : `  ${fmt(r.cpuMsPerRequestRange[0], 3)}–${fmt(r.cpuMsPerRequestRange[1], 3)}`;
     console.log(
-      `${r.subject.padEnd(11)} ${r.scenario.padEnd(8)} ${String(r.connections).padStart(5)} ${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms).padStart(8)} ${fmt(r.p99Ms).padStart(8)} ${fmt(r.cpuMsPerRequest, 3).padStart(11)} ${fmt(r.rssMbMax, 0).padStart(7)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`,
+      `${r.subject.padEnd(11)} ${r.scenario.padEnd(8)} ${String(r.connections).padStart(5)} ${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms).padStart(8)} ${fmt(r.p99Ms).padStart(8)} ${fmt(r.cpuMsPerRequest, 3).padStart(11)} ${fmt(r.rssMbMax, 0).padStart(7)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}${range}`,
     );
   }
   if (redis !== undefined) {
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
   console.log('\nsummary:', JSON.stringify(summary, null, 2));
   console.log('targets met:', JSON.stringify(targets, null, 2));
 
-  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, keyCount: KEY_COUNT, limited, limitCounters: redis === undefined ? 'memory' : 'redis', redisKeysWritten: redisKeys ?? null, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
+  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, rounds, keyCount: KEY_COUNT, limited, limitCounters: redis === undefined ? 'memory' : 'redis', redisKeysWritten: redisKeys ?? null, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
   // A profiled run's figures carry the profiler's cost: they never replace the plain runs' files.
   const defaultOut = profile || allocProfile ? 'bench/results/latest-profiled.json' : redis !== undefined ? 'bench/results/latest-redis.json' : limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json';
   const written = outFile ?? defaultOut;

@@ -5,9 +5,23 @@ import { GatewayError } from '../errors.js';
 
 const FORBIDDEN_KEY = /^Object contains forbidden (prototype|constructor) property$/;
 
+/**
+ * An empty body sent with `Content-Type: application/json`, as many clients do on every request:
+ * nothing, for a route that takes no body (approve, revoke, delete); `{}` for a route whose body
+ * fields are all optional; refused only where the route needs fields.
+ */
+function emptyBody(bodySchema: unknown): undefined | Record<string, never> {
+  if (bodySchema === undefined) return undefined;
+  const required = (bodySchema as { required?: unknown }).required;
+  if (!Array.isArray(required) || required.length === 0) return {};
+  throw new GatewayError('invalid_request', `The request body is empty; a JSON object is expected, with ${required.map((field) => `'${String(field)}'`).join(', ')}.`, {
+    hint: 'Send the JSON object this endpoint takes; its schema is in the API docs at /docs.',
+  });
+}
+
 /** Parses a JSON body, or says exactly what is wrong with it (Fastify's own parser drops the reason). */
-function parseJsonBody(text: string): unknown {
-  if (text.length === 0) throw new GatewayError('invalid_request', 'The request body is empty; a JSON object is expected.');
+function parseJsonBody(text: string, bodySchema: unknown): unknown {
+  if (text.length === 0) return emptyBody(bodySchema);
   try {
     // The same guard as Fastify's default parser: no `__proto__` or `constructor.prototype` keys.
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -32,9 +46,9 @@ function parseJsonBody(text: string): unknown {
 export default fp(
   async function jsonBody(fastify: FastifyInstance) {
     fastify.removeContentTypeParser(['application/json', 'text/plain']);
-    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       try {
-        done(null, parseJsonBody(body as string));
+        done(null, parseJsonBody(body as string, request.routeOptions.schema?.body));
       } catch (error) {
         done(error as Error, undefined);
       }

@@ -53,7 +53,7 @@ export const chatCompletionsBodySchema = {
   type: 'object',
   required: ['model', 'messages'],
   properties: {
-    model: { type: 'string', minLength: 1 },
+    model: { type: 'string', minLength: 1, maxLength: 256 },
     messages: { type: 'array', minItems: 1, items: message },
     stream: nullable({ type: 'boolean' }),
     stream_options: nullable({ type: 'object', properties: { include_usage: { type: 'boolean' } } }),

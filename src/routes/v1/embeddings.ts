@@ -6,7 +6,7 @@ const embeddingsBodySchema = {
   type: 'object',
   required: ['model', 'input'],
   properties: {
-    model: { type: 'string', minLength: 1 },
+    model: { type: 'string', minLength: 1, maxLength: 256 },
     input: {
       anyOf: [
         { type: 'string', minLength: 1 },
@@ -15,7 +15,9 @@ const embeddingsBodySchema = {
         { type: 'array', minItems: 1, maxItems: 2048, items: { type: 'array', minItems: 1, items: { type: 'integer' } } },
       ],
     },
-    dimensions: { type: 'integer', minimum: 1 },
+    // The largest embedding models have 3,072 dimensions; the cap keeps one call from building a
+    // vector that takes the process minutes and gigabytes (the mock model builds what it is asked).
+    dimensions: { type: 'integer', minimum: 1, maximum: 8192 },
     encoding_format: { type: 'string', enum: ['float', 'base64'] },
     user: { type: 'string' },
   },

@@ -108,3 +108,27 @@ t.test('non-JSON and malformed bodies are 4xx too', async (t) => {
   t.equal((await send('', 'application/json')).statusCode, 400, 'an empty JSON body');
   t.same((await api.get<ListJson<TenantJson>>('/admin/tenants')).body.data, []);
 });
+
+t.test('an empty body sent as application/json: nothing for a route without a body, {} where every field is optional, a 400 naming the fields where some are needed', async (t) => {
+  const gw = await startAdminGateway(t);
+  const api = await platformAdmin(gw);
+  const tenant = (await api.post<TenantJson>('/admin/tenants', { name: 'acme' })).body;
+  const consumer = (await api.post<ConsumerJson>('/admin/consumers', { tenantId: tenant.id, name: 'app' })).body;
+  const token = (await gw.app.inject({ method: 'POST', url: '/admin/auth/token', payload: { username: 'admin', password: 'test-admin-password-0123' } })).json<{ access_token: string }>().access_token;
+  // What `curl -H 'content-type: application/json' -X POST …` and many generated clients send.
+  const emptyJson = (method: 'POST' | 'DELETE', url: string) =>
+    gw.app.inject({ method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '' });
+
+  const created = await emptyJson('POST', `/admin/consumers/${consumer.id}/keys`);
+  t.equal(created.statusCode, 201, `a key with every default: ${created.body}`);
+  const keyId = created.json<KeyJson>().id;
+  const revoked = await emptyJson('POST', `/admin/keys/${keyId}/revoke`);
+  t.equal(revoked.statusCode, 200, `revoke takes no body: ${revoked.body}`);
+  t.equal(revoked.json<KeyJson>().status, 'revoked');
+  const deleted = await emptyJson('DELETE', `/admin/consumers/${consumer.id}`);
+  t.not(deleted.statusCode, 400, `a delete is judged on what it deletes, not on its empty body: ${deleted.body}`);
+
+  const tenantless = await emptyJson('POST', '/admin/tenants');
+  t.equal(tenantless.statusCode, 400);
+  t.match(tenantless.json<ErrorJson>().error, { code: 'invalid_request', message: /empty; a JSON object is expected, with 'name'/ });
+});
