@@ -1,4 +1,5 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import { GatewayError } from '../../errors.js';
 import type { ChatResult, ToolCall } from '../types.js';
 import { convertAnthropicUsage } from './convert-anthropic-usage.js';
 import { finishReasonFor } from './map-anthropic-stop-reason.js';
@@ -15,10 +16,17 @@ import { finishReasonFor } from './map-anthropic-stop-reason.js';
  *   too: the gateway never asks for server tools.
  */
 export function convertAnthropicResponse(message: Message, answerToolName: string | undefined): ChatResult {
+  // A misconfigured base URL can answer 200 with another API's JSON (even `{}`): that is a failed
+  // call, never an empty answer that looks like success and costs nothing.
+  if (message === null || typeof message !== 'object' || !Array.isArray(message.content)) {
+    throw new GatewayError('upstream_error', 'The provider answered with something that is not an Anthropic message.', {
+      hint: "A platform admin should check the provider's base URL (Anthropic's is the bare origin, https://api.anthropic.com).",
+    });
+  }
   const texts: string[] = [];
   const answers: string[] = [];
   const toolCalls: ToolCall[] = [];
-  for (const block of message.content ?? []) {
+  for (const block of message.content) {
     if (block.type === 'text') {
       texts.push(block.text);
     } else if (block.type === 'tool_use') {

@@ -58,3 +58,9 @@ t.test('a message without usage (compatible servers) has usage null', async (t) 
   const message = { ...anthropicMessage(), usage: undefined } as unknown as Message;
   t.equal(convertAnthropicResponse(message, undefined).usage, null);
 });
+
+t.test('a 200 that is not a message (another API behind a wrong base URL, or {}) is an upstream_error, not an empty answer', async (t) => {
+  for (const body of [{}, { content: 'hi' }, null]) {
+    t.throws(() => convertAnthropicResponse(body as unknown as Message, undefined), { code: 'upstream_error', message: /not an Anthropic message/ }, JSON.stringify(body));
+  }
+});
