@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
@@ -6,6 +6,7 @@ import { GatewayError } from './errors.js';
 import { sendGatewayError } from './plugins/error-handler.js';
 import type { Env } from './config/env.js';
 import { AccessLogController } from './logging/access-log-controller.js';
+import { requestLogValue } from './logging/request-log-value.js';
 import type { SchemaCompilers } from './plugins/validation.js';
 
 /**
@@ -14,8 +15,10 @@ import type { SchemaCompilers } from './plugins/validation.js';
  */
 export interface GatewayOptions {
   env: Env;
-  /** Overrides the pino logger (tests pass `false` or a stream). */
+  /** Overrides the pino logger (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
+  /** Where the gateway's own logger writes (default: stdout); tests read its lines here. */
+  logStream?: DestinationStream;
   /** Route-schema validators shared by the gateways one process builds (the tests); unset: the gateway compiles its own. */
   schemaCompilers?: SchemaCompilers;
 }
@@ -55,10 +58,11 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     logger: options.logger ?? {
       level: options.env.LOG_LEVEL,
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      serializers: { req: requestLogValue },
       // Asynchronous writes: a log line never blocks the event loop on a slow stdout reader (a pipe
       // whose reader lags stalled every call in the benchmark), and lines written while one write
       // is in flight go out together. pino flushes what is buffered when the process exits.
-      stream: pino.destination({ dest: 1, sync: false }),
+      stream: options.logStream ?? pino.destination({ dest: 1, sync: false }),
     },
     genReqId: requestIdFor,
     logController: new AccessLogController(),

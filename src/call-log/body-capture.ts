@@ -4,21 +4,10 @@
  * nothing that grants access may survive.
  */
 
+import { REDACTED, redactSecretText, secretField } from '../secrets/redact-secrets.js';
+
 /** Each captured body is cut to this many bytes of JSON. */
 export const BODY_CAPTURE_MAX_BYTES = 16 * 1024;
-
-const REDACTED = '[redacted]';
-
-/** Fields whose value is a credential, whatever it looks like. */
-const secretField = /^(api[-_]?key|x-api-key|x-goog-api-key|authorization|proxy-authorization|password|secret|client[-_]?secret|token|access[-_]?token|refresh[-_]?token|id[-_]?token|credential|credentials|cookie|set-cookie)$/i;
-
-/** Key-shaped strings inside free text (gateway, OpenAI/Anthropic and Google keys, bearer tokens) and what replaces them. */
-const secretPatterns: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\bgw-[A-Za-z0-9_-]{8,}/g, `gw-${REDACTED}`],
-  [/\bsk-[A-Za-z0-9_-]{8,}/g, `sk-${REDACTED}`],
-  [/\bAIza[0-9A-Za-z_-]{20,}/g, REDACTED],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
-];
 
 /** `data:<mime>;base64,<payload>`: the payload is dropped, its size kept. */
 const dataUrl = /^data:([^;,]*)(;base64)?,(.*)$/s;
@@ -29,9 +18,7 @@ function redactText(text: string): string {
     const payload = inline[3] ?? '';
     return `data:${inline[1] ?? ''}${inline[2] ?? ''},[${payload.length} characters omitted]`;
   }
-  let result = text;
-  for (const [pattern, replacement] of secretPatterns) result = result.replace(pattern, replacement);
-  return result;
+  return redactSecretText(text);
 }
 
 /** A deep copy with credentials replaced and inline data shortened. */

@@ -26,7 +26,7 @@ async function gatewayLoggingAt(t: Test, level: 'info' | 'debug'): Promise<{ app
   });
   const app = await buildApp({
     env: parseEnv({ GATEWAY_DATA_DIR: dataDir, GATEWAY_SECRET_KEY: 'd'.repeat(64), GATEWAY_ADMIN_PASSWORD: 'access-log-password-1', LOG_LEVEL: level }),
-    logger: { level, stream },
+    logStream: stream,
   });
   t.teardown(async () => {
     await app.close();
@@ -50,4 +50,19 @@ t.test('at debug, the arrival line is there too', async (t) => {
   const response = await app.inject({ method: 'GET', url: '/healthz' });
   const messages = lines.filter((line) => line.requestId === response.headers['x-request-id']).map((line) => line.msg);
   t.same(messages, ['incoming request', 'request completed']);
+});
+
+t.test('a key sent in the query string is refused and never reaches the log', async (t) => {
+  const { app, lines } = await gatewayLoggingAt(t, 'info');
+  const key = 'gw-' + 'Q'.repeat(40);
+  for (const url of [`/v1/models?api_key=${key}`, `/v1/models?key=${key}&limit=2`, `/v1/models?k=${key}`]) {
+    const response = await app.inject({ method: 'GET', url });
+    t.equal(response.statusCode, 401, url.replace(key, 'KEY'));
+    const line = lines.find((candidate) => candidate.requestId === response.headers['x-request-id']);
+    t.ok(line?.req?.url?.startsWith('/v1/models?'), 'the line is there, with its path');
+    t.notMatch(line?.req?.url ?? '', /Q{40}/, 'without the key');
+  }
+  const kept = await app.inject({ method: 'GET', url: '/v1/models?limit=2' });
+  t.equal(lines.find((candidate) => candidate.requestId === kept.headers['x-request-id'])?.req?.url, '/v1/models?limit=2', 'other parameters stay readable');
+  t.notMatch(JSON.stringify(lines), /Q{40}/, 'in no line at all');
 });

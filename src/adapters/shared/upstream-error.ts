@@ -1,8 +1,11 @@
 import { GatewayError, type ErrorCode } from '../../errors.js';
+import { redactSecretText } from '../../secrets/redact-secrets.js';
 
 /**
  * Maps a provider's HTTP failure onto the catalogue (DESIGN §2, §7). Shared by every adapter so
- * that the same provider status always becomes the same gateway error.
+ * that the same provider status always becomes the same gateway error. The provider's words reach
+ * the caller and the log, so key-shaped strings in them are replaced first: a proxy's error page
+ * or a debugging server can echo the credential the gateway sent.
  */
 export function upstreamErrorFromStatus(
   status: number,
@@ -14,7 +17,7 @@ export function upstreamErrorFromStatus(
   if (code === 'upstream_rate_limited' && options.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
   }
-  return new GatewayError(code, messageFor(code, status, providerMessage), {
+  return new GatewayError(code, messageFor(code, status, redactSecretText(providerMessage)), {
     hint: hintFor(code),
     headers,
   });
@@ -72,7 +75,7 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
 export function upstreamStreamError(providerType: string, providerMessage: string): GatewayError {
   return new GatewayError(
     /rate_limit|resource_exhausted/i.test(providerType) ? 'upstream_rate_limited' : 'upstream_error',
-    `The provider failed mid-stream (${providerType}): ${providerMessage}`,
+    `The provider failed mid-stream (${providerType}): ${redactSecretText(providerMessage)}`,
     { hint: 'Retry the call; the partial answer above is incomplete.' },
   );
 }
