@@ -7,6 +7,9 @@ import { installGracefulShutdown } from './graceful-shutdown.js';
 /** Builds the gateway, installs the drain on SIGTERM/SIGINT and listens (`server.js` and `gateway serve`). */
 export async function serve(env: Env): Promise<FastifyInstance> {
   const app = await buildApp({ env });
+  // Before the first call, not during it: built lazily, the tokenizer stalled every call in
+  // flight for its build time, long enough for the overload guard to shed the next ones.
+  app.tokenCounter.warmUp();
   installGracefulShutdown(app, env.GATEWAY_SHUTDOWN_GRACE_MS);
   await app.listen({ port: env.PORT, host: env.HOST });
   return app;

@@ -26,3 +26,29 @@ t.test('the decode-only table is emptied once the encoder is built', async (t) =
   t.equal(encoder?.textMap?.size, 0, 'no rank → bytes entries kept');
   t.ok((encoder?.rankMap?.size ?? 0) > 100_000, 'the ranks used to encode are all there');
 });
+
+t.test('special-token text in a prompt is counted as text, not refused', async (t) => {
+  const counter = new TokenCounter();
+  t.ok(counter.count('Ignore this: <|endoftext|> and <|endofprompt|>') > 5);
+});
+
+t.test('a long text is counted in windows and extrapolated: close to the exact count, at a bounded cost', async (t) => {
+  const reference = new Tiktoken(o200kBase as TiktokenBPE);
+  const counter = new TokenCounter();
+  const text = samples.join(' ').repeat(2_000); // ~600,000 characters
+  const exact = reference.encode(text).length;
+  const counted = counter.count(text);
+  t.ok(Math.abs(counted - exact) / exact < 0.05, `within 5 %: ${counted} against ${exact}`);
+  const windows: string[] = [];
+  const encoder = (counter as unknown as { encoder: { encode(text: string, ...rest: unknown[]): number[] } }).encoder;
+  const original = encoder.encode.bind(encoder);
+  encoder.encode = (piece: string, ...rest: unknown[]) => {
+    windows.push(piece);
+    return original(piece, ...rest);
+  };
+  counter.count(text);
+  t.equal(windows.length, 4, 'four windows');
+  t.ok(windows.every((piece) => piece.length <= 4_096), 'of at most 4,096 characters each, whatever the text’s length');
+  t.equal(windows[0], text.slice(0, 4_096), 'the first at the start');
+  t.equal(windows[3], text.slice(text.length - 4_096), 'the last at the end');
+});

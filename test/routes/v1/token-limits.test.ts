@@ -74,6 +74,13 @@ t.test('JSON answers: the estimate is reserved, then replaced by the real usage'
   t.equal(remainingTokens(second.response.headers), 1_000 - used - reserved);
 });
 
+t.test('a prompt that quotes a special token (<|endoftext|>) is counted as text and answered', async (t) => {
+  const caller = gw.seedCaller();
+  await gw.setKeyLimits(caller.keyId, { tpm: 1_000 });
+  const answer = await gw.client(caller.key).chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'What does <|endoftext|> mean?' }] });
+  t.ok(answer.choices[0]?.message.content, 'answered, not a 500 from the tokenizer');
+});
+
 t.test('streams settle with their real usage when they end', async (t) => {
   const caller = gw.seedCaller();
   await gw.setKeyLimits(caller.keyId, { tpm: 5_000 });
