@@ -117,7 +117,7 @@ export default fp(
       const endpoint = route === undefined ? undefined : guardedRoutes[route];
       if (endpoint === undefined) return;
       const now = Date.now();
-      const run = new ChainRun({ view: view(), query: { credential: credentialFrom(request.headers), endpoint, ip: request.ip }, now }).run('before-body');
+      const run = new ChainRun({ view: view(), query: { credential: credentialFrom(request.headers, request.url), endpoint, ip: request.ip }, now }).run('before-body');
       request.access = run;
       const call = request.call;
       call.endpoint = endpoint;

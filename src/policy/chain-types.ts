@@ -7,7 +7,11 @@ import type { PolicySnapshot, SnapshotConsumer, SnapshotKey, SnapshotTenant } fr
 export type AccessEndpoint = 'chat' | 'embeddings' | 'models';
 
 /** How the caller names its key: a live call and `can-i` by the secret's hash, an admin dry run also by id. */
-export type Credential = { kind: 'none' } | { kind: 'hash'; hash: string } | { kind: 'key-id'; keyId: string };
+export type Credential =
+  /** `misplaced`: where the request put a key the gateway does not read there (a 401 names it). */
+  | { kind: 'none'; misplaced?: string }
+  | { kind: 'hash'; hash: string }
+  | { kind: 'key-id'; keyId: string };
 
 export interface AccessQuery {
   credential: Credential;

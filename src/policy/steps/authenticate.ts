@@ -19,13 +19,15 @@ export const authenticate: PolicyStep = {
   layer: 'auth',
   phase: 'before-body',
   run(context): StepResult {
-    if (context.query.credential.kind === 'none') {
+    const { credential } = context.query;
+    if (credential.kind === 'none') {
+      const what = credential.misplaced === undefined ? 'No API key was sent.' : `No API key was sent where the gateway reads one: ${credential.misplaced}.`;
       return deny(
-        new GatewayError('missing_api_key', 'No API key was sent. Send your gateway key as Authorization: Bearer <key> or as x-api-key: <key>.', {
+        new GatewayError('missing_api_key', `${what} Send your gateway key as Authorization: Bearer <key> or as x-api-key: <key>.`, {
           hint: 'A tenant admin creates keys for an app: POST /admin/consumers/{consumerId}/keys.',
           headers: { 'www-authenticate': challenge },
         }),
-        'no API key in Authorization: Bearer or x-api-key',
+        credential.misplaced ?? 'no API key in Authorization: Bearer or x-api-key',
       );
     }
     const key = findKey(context);

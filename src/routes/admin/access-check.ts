@@ -71,6 +71,10 @@ export default async function accessCheckRoutes(fastify: FastifyInstance) {
       };
       let credential: Credential;
       if (keyId !== undefined) {
+        // A secret pasted where the id belongs: never echoed, and the fix named.
+        if (keyId.startsWith('gw-')) {
+          throw invalidField('keyId', "'keyId' holds a key's secret (gw-…), not its id (key_…).", 'Pass the secret as apiKey instead (it is hashed, never stored or echoed), or the key_… id as keyId.');
+        }
         if (!visible(policy.keysById.get(keyId))) throw notFound('API key', keyId, 'keyId');
         credential = { kind: 'key-id', keyId };
       } else {

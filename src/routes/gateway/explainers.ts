@@ -42,7 +42,7 @@ export default async function gatewayExplainerRoutes(fastify: FastifyInstance) {
     '/gateway/whoami',
     { schema: { tags: ['explain'], summary: "The caller's key, app and tenant (nothing secret)", response: { 200: whoamiResponse } } },
     async (request) => {
-      const { key, consumer, tenant } = fastify.accessPolicy.identify(credentialFrom(request.headers));
+      const { key, consumer, tenant } = fastify.accessPolicy.identify(credentialFrom(request.headers, request.url));
       return {
         key: { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, expiresAt: iso(key.expiresAt) },
         consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
@@ -64,7 +64,7 @@ export default async function gatewayExplainerRoutes(fastify: FastifyInstance) {
     async (request) => {
       const { model } = request.query;
       const endpoint = request.query.endpoint ?? defaultEndpoint(fastify.catalog, model);
-      const decision = fastify.accessPolicy.evaluate({ credential: credentialFrom(request.headers), endpoint, model, ip: request.ip });
+      const decision = fastify.accessPolicy.evaluate({ credential: credentialFrom(request.headers, request.url), endpoint, model, ip: request.ip });
       // A key the gateway cannot identify gets the 401 a call would get (DESIGN §7).
       if (decision.layer === 'auth' && decision.error !== undefined) throw decision.error;
       return decisionBody(await fastify.limits.explain(request, decision, endpoint));

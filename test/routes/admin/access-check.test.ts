@@ -78,6 +78,10 @@ t.test('POST /admin/access/check dry-runs the chain for a key the admin can see'
       t.equal(refused.status, 400, JSON.stringify(body));
       t.match(refused.body, { error: { code: 'invalid_request', param } });
     }
+    const secretAsId = await check(platform, { keyId: world.keys.ok.secret, model: 'mock-chat' });
+    t.equal(secretAsId.status, 400, 'a secret given as keyId');
+    t.match(secretAsId.body, { error: { code: 'invalid_request', param: 'keyId', message: /holds a key's secret/ } });
+    t.notOk(secretAsId.text.includes(world.keys.ok.secret), 'the secret given as keyId is not echoed');
     const anonymous = await adminApi(gw.app).post('/admin/access/check', { keyId: world.keys.ok.row.id, model: 'mock-chat' });
     t.equal(anonymous.status, 401);
   });

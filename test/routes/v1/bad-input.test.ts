@@ -99,3 +99,25 @@ t.test('a caller request id is kept; a malformed one is replaced', async (t) => 
   const replaced = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { ...headers, 'x-request-id': 'bad id with spaces' }, body });
   t.match(replaced.headers.get('x-request-id'), /^req_[0-9a-f]{32}$/);
 });
+
+t.test('a key sent the wrong way: 401 missing_api_key that names where it went, and how to send it', async (t) => {
+  const gw = await startGateway(t);
+  const apiKey = gw.client().apiKey;
+  if (apiKey === null) throw new Error('the test gateway gave no key');
+  const body = JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] });
+  const cases: Array<[string, Record<string, string>, string, RegExp]> = [
+    ['Basic', { authorization: `Basic ${Buffer.from(`user:${apiKey}`).toString('base64')}` }, '', /uses the 'Basic' scheme/],
+    ['without Bearer', { authorization: apiKey }, '', /without the 'Bearer ' scheme/],
+    ['api-key header', { 'api-key': apiKey }, '', /'api-key' header/],
+    ['query string', {}, `?api_key=${apiKey}`, /query string/],
+  ];
+  for (const [name, headers, query, expected] of cases) {
+    const response = await fetch(`${gw.origin}/v1/chat/completions${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const envelope = (await response.json()) as Envelope;
+    t.equal(response.status, 401, name);
+    t.equal(envelope.error.code, 'missing_api_key', name);
+    t.match(envelope.error.message, expected, `${name}: names where the key went`);
+    t.match(envelope.error.message, /Authorization: Bearer <key>/, `${name}: says how to send it`);
+    t.notOk(envelope.error.message.includes(apiKey), `${name}: does not repeat the key`);
+  }
+});
