@@ -51,6 +51,8 @@ export const errorCatalogue = {
   unsupported_parameter: entry(400, 'invalid_request_error', 'request'),
   unsupported_media_type: entry(415, 'invalid_request_error', 'request'),
   route_not_found: entry(404, 'invalid_request_error', 'request'),
+  /** The path exists, for other methods (the answer's Allow header lists them). */
+  method_not_allowed: entry(405, 'invalid_request_error', 'request'),
   model_not_found: entry(404, 'invalid_request_error', 'model'),
   // Slow down.
   rate_limit_exceeded: entry(429, 'requests', 'limit'),

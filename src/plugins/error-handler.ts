@@ -71,6 +71,9 @@ export function sendGatewayError(reply: FastifyReply, error: GatewayError): Fast
 }
 
 /** The one error handler: every error leaves as the one OpenAI-style envelope (DESIGN §2). */
+/** The methods the gateway's routes use (HEAD answers wherever GET does). */
+const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 export default fp(
   async function errorHandler(fastify: FastifyInstance, options: { maxBodyBytes: number }) {
     fastify.setErrorHandler((raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -90,14 +93,26 @@ export default fp(
       );
     });
 
-    fastify.setNotFoundHandler((request, reply) =>
-      sendGatewayError(
+    fastify.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      // A path that exists for other methods is a 405 that lists them, not "no such route".
+      const allowed = ROUTE_METHODS.filter((method) => method !== request.method && fastify.findRoute({ method, url: path }) !== null);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendGatewayError(
+          reply,
+          new GatewayError('method_not_allowed', `${path} takes ${allowed.join(' or ')}, not ${request.method}.`, {
+            hint: allowed.includes('POST') && path.startsWith('/v1/') ? 'Send the call as POST with a JSON body, as the OpenAI SDKs do.' : 'Use one of the methods in the Allow header; /docs describes the route.',
+          }),
+        );
+      }
+      return sendGatewayError(
         reply,
-        new GatewayError('route_not_found', `There is no route ${request.method} ${request.url.split('?')[0]}.`, {
+        new GatewayError('route_not_found', `There is no route ${request.method} ${path}.`, {
           hint: 'The API lives under /v1 (chat/completions, embeddings, models) and /admin; /docs describes it.',
         }),
-      ),
-    );
+      );
+    });
   },
   { name: 'error-handler', dependencies: ['request-context'] },
 );

@@ -65,6 +65,12 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
   const unknownRoute = await fetch(`${gw.origin}/v1/nothing-here`);
   t.equal(unknownRoute.status, 404);
   t.equal(((await unknownRoute.json()) as Envelope).error.code, 'route_not_found');
+  for (const [method, path, allow] of [['GET', '/v1/chat/completions', 'POST'], ['DELETE', '/v1/embeddings', 'POST'], ['POST', '/v1/models', 'GET, HEAD'], ['HEAD', '/v1/chat/completions', 'POST']] as const) {
+    const wrongMethod = await fetch(`${gw.origin}${path}`, { method, headers: { authorization: `Bearer ${apiKey}` } });
+    t.equal(wrongMethod.status, 405, `${method} ${path}`);
+    t.equal(wrongMethod.headers.get('allow'), allow, `${method} ${path}: Allow lists what the path takes`);
+    if (method !== 'HEAD') t.match(((await wrongMethod.json()) as Envelope).error, { code: 'method_not_allowed', message: `${path} takes ${allow.replace(', ', ' or ')}, not ${method}.` });
+  }
 
   const still = await gw.client().chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'still there?' }] });
   t.match(still.choices[0]?.message.content, /still there/, 'the server keeps serving');
