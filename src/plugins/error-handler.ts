@@ -35,9 +35,12 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
     const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
     const failure = allowed === undefined ? (first?.message ?? error.message) : `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
     const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${failure}` : `'${field}' is required`;
+    const dateTime = first?.keyword === 'format' && (first.params as { format?: string }).format === 'date-time';
     return new GatewayError('invalid_request', `Invalid ${where}: ${problem}.`, {
       param: field ?? null,
-      hint: 'Fix that field and send the request again; /docs describes every field.',
+      hint: dateTime
+        ? 'Give a date and time with its time zone, e.g. 2026-12-01T00:00:00Z or 2026-12-01T01:00:00+01:00 (in a URL, write + as %2B).'
+        : 'Fix that field and send the request again; /docs describes every field.',
     });
   }
   switch (error.code) {

@@ -38,6 +38,14 @@ function parseJsonBody(text: string, bodySchema: unknown): unknown {
   }
 }
 
+/** A gzip (or other) encoded body would otherwise be reported as JSON with a stray byte. */
+function assertNotCompressed(encoding: string | undefined): void {
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
+  throw new GatewayError('unsupported_media_type', `The request body is encoded (Content-Encoding: ${encoding.slice(0, 40)}); the gateway takes plain JSON only.`, {
+    hint: 'Send the body uncompressed, without a Content-Encoding header.',
+  });
+}
+
 /**
  * Bodies are JSON (`application/json`) and nothing else: every other media type, plain text
  * included, is 415 `unsupported_media_type`. Routes that take another type add their own parser
@@ -48,6 +56,7 @@ export default fp(
     fastify.removeContentTypeParser(['application/json', 'text/plain']);
     fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       try {
+        assertNotCompressed(request.headers['content-encoding']);
         done(null, parseJsonBody(body as string, request.routeOptions.schema?.body));
       } catch (error) {
         done(error as Error, undefined);

@@ -20,6 +20,15 @@ function tenantScope(admin: AdminPrincipal, tenantId: string | undefined): strin
 
 const timeOf = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
 
+/** A range that ends before it starts matches nothing: said, not answered with an empty list. */
+function checkRange(from: string | undefined, to: string | undefined): void {
+  if (from === undefined || to === undefined || Date.parse(from) <= Date.parse(to)) return;
+  throw new GatewayError('invalid_request', `Invalid querystring: 'from' (${from}) is after 'to' (${to}).`, {
+    param: 'from',
+    hint: "'from' is the start (inclusive) and 'to' the end (exclusive): swap them.",
+  });
+}
+
 /** `/admin/logs` and `/admin/usage`: the call log, filtered and paged, and totals from it. */
 export default async function logsRoutes(fastify: FastifyInstance) {
   const anyAdmin = fastify.requireAdmin();
@@ -33,6 +42,7 @@ export default async function logsRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const { limit, cursor, tenantId, from, to, ...filters } = request.query;
+      checkRange(from, to);
       const scope = tenantScope(request.admin, tenantId);
       const page = listCallLogs(
         fastify.db,
@@ -70,6 +80,7 @@ export default async function logsRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const { groupBy, tenantId, from, to } = request.query;
+      checkRange(from, to);
       const data = usageReport(fastify.sqlite, {
         groupBy,
         tenantId: tenantScope(request.admin, tenantId),

@@ -148,6 +148,13 @@ t.test('the call-log admin API', async (t) => {
       t.equal(response.body.error.param, param, `${query} names ${param}`);
     }
     t.equal((await root.get<ErrorJson>('/admin/usage?groupBy=week')).status, 400);
+    const unencodedPlus = await root.get<ErrorJson>('/admin/logs?from=2026-12-01T00:00:00+01:00');
+    t.match(unencodedPlus.body.error, { param: 'from', hint: /2026-12-01T00:00:00Z.*write \+ as %2B/ }, 'a date-time error shows the form expected');
+    for (const path of ['/admin/logs', '/admin/usage']) {
+      const reversed = await root.get<ErrorJson>(`${path}?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z`);
+      t.equal(reversed.status, 400, `${path}: a range that ends before it starts`);
+      t.match(reversed.body.error, { param: 'from', message: /'from' \(2030-01-01T00:00:00Z\) is after 'to'/ });
+    }
     t.equal((await adminApi(app).get<ErrorJson>('/admin/logs')).status, 401, 'no admin token');
   });
 

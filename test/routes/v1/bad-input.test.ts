@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import OpenAI from 'openai';
 import { expectApiError } from '../../helpers/expect-api-error.js';
@@ -61,6 +62,14 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
     t.equal(response.headers.get('x-gateway-error-source'), 'gateway', `${c.name}: error source`);
     t.notMatch(JSON.stringify(response.body), /at .*\.(ts|js):\d+/, `${c.name}: no stack trace`);
   }
+
+  const gzipped = await fetch(`${gw.origin}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${apiKey}` },
+    body: gzipSync(JSON.stringify({ model: 'mock-chat', messages: message })),
+  });
+  t.equal(gzipped.status, 415, 'a gzip body');
+  t.match(((await gzipped.json()) as Envelope).error, { code: 'unsupported_media_type', message: /Content-Encoding: gzip/ });
 
   const unknownRoute = await fetch(`${gw.origin}/v1/nothing-here`);
   t.equal(unknownRoute.status, 404);
