@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { hashApiKey } from '../access/api-key-secret.js';
+import { hasSecretQueryParameter } from '../secrets/redact-secrets.js';
 import type { Credential } from './chain-types.js';
 
 const bearer = /^Bearer\s+(\S+)\s*$/i;
@@ -33,6 +34,6 @@ function misplacedKey(authorization: string | undefined, headers: IncomingHttpHe
   for (const name of ['api-key', 'x-goog-api-key']) {
     if (headers[name] !== undefined) return `a key was sent in the '${name}' header, which the gateway does not read`;
   }
-  if (/[?&](api[-_]?key|key|access[-_]?token|token)=/i.test(url)) return 'a key was sent in the query string, which the gateway does not read (and which lands in access logs)';
+  if (hasSecretQueryParameter(url)) return 'a key was sent in the query string, which the gateway does not read (and which lands in access logs)';
   return undefined;
 }

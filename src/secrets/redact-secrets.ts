@@ -24,24 +24,39 @@ export function redactSecretText(text: string): string {
 }
 
 /**
- * A request URL fit for the log: the values of credential-named query parameters (`?api_key=`,
- * `?key=` as Gemini clients send it) and key-shaped strings anywhere are replaced.
+ * A request URL fit for the log: in its query string, the values of credential-named parameters
+ * (`?api_key=`, `?key=` as Gemini clients send it) and key-shaped strings are replaced. A path
+ * alone is returned as it is: it runs for every access-log line, and keys travel in queries.
  */
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?');
-  if (queryStart === -1) return redactSecretText(url);
+  if (queryStart === -1) return url;
   const query = url
     .slice(queryStart + 1)
     .split('&')
     .map((pair) => {
       const equals = pair.indexOf('=');
       if (equals === -1) return pair;
-      const name = safeDecode(pair.slice(0, equals));
-      // Plain `key` too: Google's APIs take their key as `?key=`, and Gemini clients send it so.
-      return secretField.test(name) || name.toLowerCase() === 'key' ? `${pair.slice(0, equals)}=${REDACTED}` : pair;
+      return isSecretQueryParameter(pair.slice(0, equals)) ? `${pair.slice(0, equals)}=${REDACTED}` : pair;
     })
     .join('&');
-  return redactSecretText(`${url.slice(0, queryStart)}?${query}`);
+  return `${url.slice(0, queryStart)}?${redactSecretText(query)}`;
+}
+
+/** Whether the URL's query string carries a credential-named parameter (`?api_key=`, `?key=`, …). */
+export function hasSecretQueryParameter(url: string): boolean {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return false;
+  return url
+    .slice(queryStart + 1)
+    .split('&')
+    .some((pair) => pair.includes('=') && isSecretQueryParameter(pair.slice(0, pair.indexOf('='))));
+}
+
+/** Plain `key` counts too: Google's APIs take their key as `?key=`, and Gemini clients send it so. */
+function isSecretQueryParameter(encodedName: string): boolean {
+  const name = safeDecode(encodedName);
+  return secretField.test(name) || name.toLowerCase() === 'key';
 }
 
 function safeDecode(text: string): string {

@@ -19,8 +19,8 @@ const SAMPLE_WINDOW_CHARACTERS = 4_096;
  * rest extrapolated from their tokens per character. The reservation it feeds is settled with the
  * provider's real usage afterwards.
  *
- * The encoder takes 0.3–1.3 s of CPU to build. `warmUp()` builds it at boot (`serve()` does);
- * otherwise the first count builds it, stalling every call in flight.
+ * The encoder takes about 0.5 s of CPU to build (on a 2-core VM). `warmUp()` builds it at boot
+ * (`serve()` does); otherwise the first count builds it, stalling every call in flight.
  */
 export class TokenCounter {
   private encoder: Tiktoken | undefined;
