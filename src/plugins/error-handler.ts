@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import fp from 'fastify-plugin';
 import { GatewayError, isGatewayError, toEnvelope } from '../errors.js';
 import { ClientClosedRequest } from '../routing/upstream-deadline.js';
+import { patternMeanings } from '../schema-patterns.js';
 
 /**
  * The failure worth reporting. Under `anyOf`, Ajv lists one failure per branch before its own
@@ -33,7 +34,8 @@ function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayErr
     }
     // Ajv's "must be equal to one of the allowed values" does not say which they are.
     const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
-    const failure = allowed === undefined ? (first?.message ?? error.message) : `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
+    const pattern = first?.keyword === 'pattern' ? patternMeanings[(first.params as { pattern?: string }).pattern ?? ''] : undefined;
+    const failure = allowed !== undefined ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : (pattern ?? first?.message ?? error.message);
     const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${failure}` : `'${field}' is required`;
     const dateTime = first?.keyword === 'format' && (first.params as { format?: string }).format === 'date-time';
     return new GatewayError('invalid_request', `Invalid ${where}: ${problem}.`, {

@@ -7,13 +7,16 @@
 // Brings @fastify/swagger's typing of `tags`, `summary` and `description` in route schemas.
 import type {} from '@fastify/swagger';
 
+import { NON_BLANK } from '../../schema-patterns.js';
+
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 
-export const resourceName = { type: 'string', minLength: 1, maxLength: 128 } as const;
+export const resourceName = { type: 'string', minLength: 1, maxLength: 128, pattern: NON_BLANK } as const;
 export const modelList = nullable({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 }, minItems: 1, uniqueItems: true, maxItems: 1000 });
 export const ipList = nullable({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, minItems: 1, uniqueItems: true, maxItems: 1000 });
-const perMinute = nullable({ type: 'integer', minimum: 1 });
-const usd = nullable({ type: 'number', minimum: 0 });
+// Far above any real limit, and below 2^53: larger numbers would not survive JSON exactly.
+const perMinute = nullable({ type: 'integer', minimum: 1, maximum: 1_000_000_000 });
+const usd = nullable({ type: 'number', minimum: 0, maximum: 1_000_000_000 });
 const timestamp = { type: 'string', format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableStrings = { type: ['array', 'null'], items: { type: 'string' } } as const;

@@ -5,6 +5,7 @@
  */
 // Brings @fastify/swagger's typing of `tags`, `summary` and `description` in route schemas.
 import type {} from '@fastify/swagger';
+import { NON_BLANK } from '../../schema-patterns.js';
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const timestamp = { type: 'string', format: 'date-time' } as const;
@@ -16,7 +17,7 @@ export const modelName = {
   pattern: '^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,127}$',
   description: "Letters, digits, . _ : / - (max 128). A name with '/' is addressed as /admin/models/meta-llama%2FLlama-3.1-8B or with the slash itself.",
 } as const;
-export const serviceName = { type: 'string', minLength: 1, maxLength: 128 } as const;
+export const serviceName = { type: 'string', minLength: 1, maxLength: 128, pattern: NON_BLANK } as const;
 const providerKind = { type: 'string', enum: ['openai', 'openai-compatible', 'anthropic', 'gemini', 'mock'] } as const;
 
 // ------------------------------------------------------------------ providers

@@ -30,6 +30,9 @@ t.test('bad admin input: a 4xx naming the field, never a 500, nothing half-writt
     invalid('tenant without name', 'POST', '/admin/tenants', { status: 'active' }, 'name'),
     invalid('tenant name as a number', 'POST', '/admin/tenants', { name: 7 }, 'name'),
     invalid('tenant empty name', 'POST', '/admin/tenants', { name: '' }, 'name'),
+    invalid('tenant name of spaces alone', 'POST', '/admin/tenants', { name: '   ' }, 'name'),
+    invalid('tenant rpm beyond what JSON keeps exact', 'POST', '/admin/tenants', { name: 'huge', rpm: 1e20 }, 'rpm'),
+    invalid('service name of spaces alone', 'POST', '/admin/services', { name: ' \t ' }, 'name'),
     invalid('tenant unknown status', 'POST', '/admin/tenants', { name: 'x', status: 'paused' }, 'status'),
     invalid('tenant rpm as a string', 'POST', '/admin/tenants', { name: 'x', rpm: '60' }, 'rpm'),
     invalid('tenant rpm zero', 'POST', '/admin/tenants', { name: 'x', rpm: 0 }, 'rpm'),
@@ -89,6 +92,9 @@ t.test('bad admin input: a 4xx naming the field, never a 500, nothing half-writt
     if (c.param !== '') t.equal(response.body.error.param, c.param, `${c.name}: names ${c.param}`);
     t.ok(response.body.error.message.length > 10, `${c.name}: says what is wrong (${response.body.error.message})`);
   }
+
+  const blank = await api.request<ErrorJson>('POST', '/admin/tenants', { name: '   ' });
+  t.match(blank.body.error.message, /'name' must contain a character other than spaces/, 'a pattern is explained in words');
 
   // Nothing half-written: still one tenant, one consumer, one key, unchanged.
   t.same((await api.get<ListJson<TenantJson>>('/admin/tenants')).body.data, [tenant]);
