@@ -1,4 +1,5 @@
 import type { AdapterFactory, ProviderAdapter, ProviderSettings } from '../adapters/types.js';
+import { scrubbingCredential } from '../adapters/credential-scrubbing.js';
 import type { GatewayDb } from '../db/client.js';
 import { deployments, models, providers, type ModelRow, type ProviderKind } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
@@ -112,7 +113,7 @@ export function loadModelCatalog({ db, secrets, factories, fetchImage, adapterCa
       ...(row.options === null ? {} : { options: row.options }),
       fetchImage,
     };
-    const adapter = factories[row.kind](settings);
+    const adapter = scrubbingCredential(factories[row.kind](settings), settings.apiKey);
     adapterCache.set(row.id, { fingerprint, adapter });
     adapters.set(row.id, { row, adapter });
   }

@@ -85,6 +85,9 @@ ${spec.embeddings ? `  - name: embed-model\n    type: embedding\n    deployments
       fake.enqueue(spec.httpError(400, 'This request is malformed in a provider way'));
       const bad = await expectApiError(t, ask(), OpenAI.BadRequestError, { status: 400, code: 'upstream_bad_request' });
       t.match(bad?.message ?? '', /malformed in a provider way/, "the provider's message is passed on");
+      fake.enqueue(spec.httpError(400, 'Malformed; the key you sent was provider-secret-key'));
+      const echoed = await expectApiError(t, ask(), OpenAI.BadRequestError, { status: 400, code: 'upstream_bad_request' });
+      t.match(echoed?.message ?? '', /the key you sent was \[redacted\]/, "a provider that echoes the gateway's credential: the caller gets the message without it");
       fake.enqueue(spec.httpError(500, 'Internal error'));
       await expectApiError(t, ask(), OpenAI.InternalServerError, { status: 502, code: 'upstream_error' });
       fake.enqueue({ kind: 'destroy' });
