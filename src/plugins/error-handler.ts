@@ -75,10 +75,10 @@ export function sendGatewayError(reply: FastifyReply, error: GatewayError): Fast
     .send(toEnvelope(error, reply.request.id));
 }
 
-/** The one error handler: every error leaves as the one OpenAI-style envelope (DESIGN §2). */
 /** The methods the gateway's routes use (HEAD answers wherever GET does). */
 const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+/** The one error handler: every error leaves as the one OpenAI-style envelope (DESIGN §2). */
 export default fp(
   async function errorHandler(fastify: FastifyInstance, options: { maxBodyBytes: number }) {
     fastify.setErrorHandler((raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {

@@ -6,7 +6,6 @@
  */
 // Brings @fastify/swagger's typing of `tags`, `summary` and `description` in route schemas.
 import type {} from '@fastify/swagger';
-
 import { NON_BLANK } from '../../schema-patterns.js';
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
