@@ -10,7 +10,7 @@ export function normalizeAllowedIps(list: string[] | null | undefined, param = '
   const canonical = list.map((entry, index) => {
     const parsed = parseCidr(entry);
     if (!parsed.ok) {
-      throw invalidField(`${param}.${index}`, `'${entry}' in ${param} is not a valid CIDR block: ${parsed.reason}.`, 'Write blocks such as 203.0.113.0/24 or 2001:db8::/32; a bare address stands for itself.');
+      throw invalidField(`${param}[${index}]`, `'${entry}' in ${param} is not a valid CIDR block: ${parsed.reason}.`, 'Write blocks such as 203.0.113.0/24 or 2001:db8::/32; a bare address stands for itself.');
     }
     return parsed.canonical;
   });

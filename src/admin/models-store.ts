@@ -98,11 +98,11 @@ export function writeDeployments(tx: Tx, modelName: string, list: DeploymentInpu
   list.forEach((deployment, index) => {
     const provider = tx.select({ id: providers.id }).from(providers).where(eq(providers.name, deployment.provider)).get();
     if (provider === undefined) {
-      throw invalidField(`${param}.${index}.provider`, `There is no provider named '${deployment.provider}' (${param}[${index}].provider).`, 'Create it with POST /admin/providers, or pick one from GET /admin/providers.');
+      throw invalidField(`${param}[${index}].provider`, `There is no provider named '${deployment.provider}' (${param}[${index}].provider).`, 'Create it with POST /admin/providers, or pick one from GET /admin/providers.');
     }
     const key = `${deployment.provider}\u0000${deployment.model}`;
     if (seen.has(key)) {
-      throw invalidField(`${param}.${index}`, `${param}[${index}] repeats the deployment '${deployment.model}' on provider '${deployment.provider}'.`, 'List each provider and upstream model once; use weight to favour one.');
+      throw invalidField(`${param}[${index}]`, `${param}[${index}] repeats the deployment '${deployment.model}' on provider '${deployment.provider}'.`, 'List each provider and upstream model once; use weight to favour one.');
     }
     seen.add(key);
     tx.insert(deployments)

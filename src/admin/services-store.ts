@@ -64,7 +64,7 @@ export function writeServiceModels(tx: GatewayTx, serviceId: string, names: stri
   const known = new Set(names.length === 0 ? [] : tx.select({ name: models.name }).from(models).where(inArray(models.name, names)).all().map((row) => row.name));
   names.forEach((name, index) => {
     if (!known.has(name)) {
-      throw invalidField(`${param}.${index}`, `There is no model named '${name}' (${param}[${index}]).`, 'Create it with POST /admin/models, or pick one from GET /admin/models.');
+      throw invalidField(`${param}[${index}]`, `There is no model named '${name}' (${param}[${index}]).`, 'Create it with POST /admin/models, or pick one from GET /admin/models.');
     }
   });
   tx.delete(serviceModels).where(eq(serviceModels.serviceId, serviceId)).run();

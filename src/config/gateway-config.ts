@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseCidr } from '../access/cidr-notation.js';
+import { paramPath } from '../param-path.js';
 import { envSchema } from './env.js';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway-config-schema.js';
 
@@ -31,13 +32,6 @@ export interface ParseOptions {
    * file carries placeholders for credentials the gateway never shows).
    */
   unsetCredential?: 'error' | 'keep';
-}
-
-function formatPath(segments: ReadonlyArray<PropertyKey>): string {
-  return segments.reduce<string>(
-    (out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out === '' ? String(segment) : `${out}.${String(segment)}`),
-    '',
-  );
 }
 
 /** The gateway's own settings (its encryption key, JWT secret…) never flow into a provider. */
@@ -141,8 +135,8 @@ export function parseGatewayConfig(text: string, file: string, env: Record<strin
   }
   const result = gatewayConfigSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path) || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`${file}: invalid configuration:\n${lines.join('\n')}`, formatPath(result.error.issues[0]?.path ?? []) || undefined);
+    const lines = result.error.issues.map((issue) => `  ${paramPath(issue.path) || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`${file}: invalid configuration:\n${lines.join('\n')}`, paramPath(result.error.issues[0]?.path ?? []) || undefined);
   }
   const config: GatewayConfig = result.data;
   checkReferences(config, file, env, options);

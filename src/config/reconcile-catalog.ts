@@ -102,7 +102,7 @@ export function reconcileModels(context: ReconcileContext, list: ModelConfig[]):
     const tx = writer(context);
     if (row === undefined) tx.insert(models).values({ name: model.name, ...columns, createdAt: context.now }).run();
     else tx.update(models).set(columns).where(eq(models.name, model.name)).run();
-    if (row === undefined || changes.some((change) => change.field === 'deployments')) writeDeployments(tx, model.name, model.deployments, `models.${index}.deployments`);
+    if (row === undefined || changes.some((change) => change.field === 'deployments')) writeDeployments(tx, model.name, model.deployments, `models[${index}].deployments`);
     return item;
   });
 }
@@ -119,7 +119,7 @@ export function reconcileServices(context: ReconcileContext, list: ServiceConfig
     const id = row?.id ?? newId('svc');
     if (row === undefined) tx.insert(services).values({ id, name: service.name, approval: desired.approval, createdAt: context.now, updatedAt: context.now }).run();
     else tx.update(services).set({ approval: desired.approval, updatedAt: context.now }).where(eq(services.id, id)).run();
-    writeServiceModels(tx, id, desired.models, `services.${index}.models`);
+    writeServiceModels(tx, id, desired.models, `services[${index}].models`);
     return item;
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import fp from 'fastify-plugin';
 import { GatewayError, isGatewayError, toEnvelope } from '../errors.js';
 import { ClientClosedRequest } from '../routing/upstream-deadline.js';
+import { paramPath, paramPathFromPointer } from '../param-path.js';
 import { patternMeanings } from '../schema-patterns.js';
 
 /**
@@ -14,19 +15,27 @@ function mostTelling(errors: FastifySchemaValidationError[]): FastifySchemaValid
   return errors.find((error) => !['type', 'anyOf', 'oneOf'].includes(error.keyword)) ?? errors[0];
 }
 
+/** What a validation failure's context names: the part of the request Ajv checked. */
+function validatedPart(request: FastifyRequest, where: string): unknown {
+  if (where === 'querystring') return request.query;
+  if (where === 'params') return request.params;
+  if (where === 'headers') return request.headers;
+  return request.body;
+}
+
 /** Fastify's own errors, mapped onto the catalogue. */
-function fromFastifyError(error: FastifyError, maxBodyBytes: number): GatewayError | null {
+function fromFastifyError(error: FastifyError, request: FastifyRequest, maxBodyBytes: number): GatewayError | null {
   if (error.validation) {
     const first = mostTelling(error.validation);
-    const parent = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : undefined;
-    // A missing property is named by its full path (`deployments.0.model`), not by its parent object.
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = missing === undefined ? parent : parent ? `${parent}.${missing}` : missing;
     const where = error.validationContext ?? 'body';
+    const parent = first?.instancePath ? paramPathFromPointer(first.instancePath, validatedPart(request, where)) : undefined;
+    // A missing property is named by its full path (`deployments[0].model`), not by its parent object.
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = missing === undefined ? parent : paramPath([...(parent ? [parent] : []), missing]);
     // `additionalProperties: false` (admin bodies): name the unknown field itself, not its parent.
     const unknown = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     if (unknown !== undefined) {
-      const unknownField = parent ? `${parent}.${unknown}` : unknown;
+      const unknownField = paramPath([...(parent ? [parent] : []), unknown]);
       return new GatewayError('invalid_request', `Invalid ${where}: unknown field '${unknownField}'.`, {
         param: unknownField,
         hint: 'Remove it or check its spelling; /docs lists the accepted fields.',
@@ -86,7 +95,7 @@ export default fp(
         request.call.cancelled = true;
         return reply.code(499).send();
       }
-      const known = isGatewayError(raw) ? raw : fromFastifyError(raw as FastifyError, options.maxBodyBytes);
+      const known = isGatewayError(raw) ? raw : fromFastifyError(raw as FastifyError, request, options.maxBodyBytes);
       if (known) {
         if (known.status >= 500) request.log.warn({ err: raw, code: known.code }, 'call failed');
         return sendGatewayError(reply, known);

@@ -73,7 +73,7 @@ t.test('an unknown provider or a repeated deployment is a 400 naming the entry',
     ],
   });
   t.equal(unknown.status, 400);
-  t.match(unknown.body.error, { code: 'invalid_request', param: 'deployments.1.provider', message: /no provider named 'ghost'/, hint: /POST \/admin\/providers/ });
+  t.match(unknown.body.error, { code: 'invalid_request', param: 'deployments[1].provider', message: /no provider named 'ghost'/, hint: /POST \/admin\/providers/ });
   t.equal((await api.get('/admin/models/m')).status, 404, 'nothing was created');
 
   const repeated = await api.post<ErrorJson>('/admin/models', {
@@ -84,9 +84,9 @@ t.test('an unknown provider or a repeated deployment is a 400 naming the entry',
       { provider: 'local-mock', model: 'a' },
     ],
   });
-  t.match(repeated.body.error, { code: 'invalid_request', param: 'deployments.1' });
+  t.match(repeated.body.error, { code: 'invalid_request', param: 'deployments[1]' });
   const patchUnknown = await api.patch<ErrorJson>('/admin/models/mock-chat', { deployments: [{ provider: 'ghost', model: 'x' }] });
-  t.match(patchUnknown.body.error, { param: 'deployments.0.provider' });
+  t.match(patchUnknown.body.error, { param: 'deployments[0].provider' });
   t.match((await api.get<ModelJson>('/admin/models/mock-chat')).body.deployments, [{ provider: 'local-mock', model: 'mock-1' }], 'a refused PATCH changes nothing');
 });
 

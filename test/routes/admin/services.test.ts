@@ -38,7 +38,7 @@ t.test('services: create, read, update, delete', async (t) => {
 
   const unknownModel = await api.post<ErrorJson>('/admin/services', { name: 'ghostly', models: ['mock-chat', 'ghost-model'] });
   t.equal(unknownModel.status, 400);
-  t.match(unknownModel.body.error, { code: 'invalid_request', param: 'models.1', message: /no model named 'ghost-model'/ });
+  t.match(unknownModel.body.error, { code: 'invalid_request', param: 'models[1]', message: /no model named 'ghost-model'/ });
   t.notOk((await api.get<ListJson<ServiceJson>>('/admin/services')).body.data.some((service) => service.name === 'ghostly'), 'nothing created');
 
   t.equal((await api.delete(`/admin/services/${empty.body.id}`)).status, 204);

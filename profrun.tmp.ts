@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { runLoad } from './bench/load.js';
+import { startSubject } from './bench/subject-process.js';
+import { BENCH_SECRET_KEY, prepareGateway } from './bench/seed-gateway.js';
+const urlLine = (o: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(o)?.[1];
+const upstream = await startSubject('upstream', process.execPath, ['--import', 'tsx', 'bench/fake-upstream.ts', '20', '0'], process.env, urlLine);
+const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, 10_000);
+const gw = await startSubject('gateway', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dataDir}`, 'dist/server.js'], { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'info', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' }, (o) => /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(o)?.[1], { logFile: path.join(dataDir, 'gw.log') });
+const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello.' }], ...(process.env.STREAM ? { stream: true } : {}) });
+const c = Number(process.env.CONNS ?? 1);
+await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 3);
+const r = await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 10);
+console.log(r); await gw.stop(); await upstream.stop(); console.log(dataDir);
