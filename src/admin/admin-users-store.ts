@@ -3,6 +3,7 @@ import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { adminUsers, tenants, type AdminUserRow } from '../db/schema.js';
 import type { AdminRole } from '../plugins/admin-auth.js';
 import { conflict, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export interface AdminUserInput {
   username: string;
@@ -16,8 +17,15 @@ export function adminUserView(row: AdminUserRow) {
   return { username: row.username, role: row.role, tenantId: row.tenantId, createdAt: row.createdAt.toISOString() };
 }
 
-export function listAdminUsers(db: GatewayDb): AdminUserRow[] {
-  return db.select().from(adminUsers).orderBy(asc(adminUsers.createdAt), asc(adminUsers.username)).all();
+export function listAdminUsers(db: GatewayDb, page?: PageRequest): Page<AdminUserRow> {
+  const rows = db
+    .select()
+    .from(adminUsers)
+    .where(afterCursor(adminUsers.createdAt, adminUsers.username, page))
+    .orderBy(asc(adminUsers.createdAt), asc(adminUsers.username))
+    .limit(rowsToRead(page))
+    .all();
+  return toPage(rows, page, (row) => ({ at: row.createdAt, id: row.username }));
 }
 
 export function findAdminUser(db: GatewayDb, username: string): AdminUserRow | undefined {

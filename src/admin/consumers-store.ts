@@ -3,6 +3,7 @@ import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { apiKeys, consumers, subscriptions, tenants, type ConsumerRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, inUse, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export interface ConsumerInput {
   tenantId: string;
@@ -27,9 +28,15 @@ export function consumerView(row: ConsumerRow) {
 }
 
 /** Every consumer, or one tenant's. */
-export function listConsumers(db: GatewayDb, tenantId: string | null): ConsumerRow[] {
-  const query = db.select().from(consumers);
-  return (tenantId === null ? query : query.where(eq(consumers.tenantId, tenantId))).orderBy(asc(consumers.createdAt), asc(consumers.id)).all();
+export function listConsumers(db: GatewayDb, tenantId: string | null, page?: PageRequest): Page<ConsumerRow> {
+  const rows = db
+    .select()
+    .from(consumers)
+    .where(and(tenantId === null ? undefined : eq(consumers.tenantId, tenantId), afterCursor(consumers.createdAt, consumers.id, page)))
+    .orderBy(asc(consumers.createdAt), asc(consumers.id))
+    .limit(rowsToRead(page))
+    .all();
+  return toPage(rows, page, (row) => ({ at: row.createdAt, id: row.id }));
 }
 
 export function findConsumer(db: GatewayDb, id: string): ConsumerRow | undefined {

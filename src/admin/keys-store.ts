@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { generateApiKey } from '../access/api-key-secret.js';
 import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { apiKeys, consumers, type ApiKeyRow, type KeyScope } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export const ALL_SCOPES: KeyScope[] = ['chat', 'embeddings', 'models'];
 
@@ -51,8 +52,15 @@ export function keyView({ key, tenantId }: OwnedKey, now = new Date()) {
   };
 }
 
-export function listKeys(db: GatewayDb, consumerId: string): ApiKeyRow[] {
-  return db.select().from(apiKeys).where(eq(apiKeys.consumerId, consumerId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all();
+export function listKeys(db: GatewayDb, consumerId: string, page?: PageRequest): Page<ApiKeyRow> {
+  const rows = db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.consumerId, consumerId), afterCursor(apiKeys.createdAt, apiKeys.id, page)))
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+    .limit(rowsToRead(page))
+    .all();
+  return toPage(rows, page, (row) => ({ at: row.createdAt, id: row.id }));
 }
 
 export function findKey(db: GatewayDb, id: string): OwnedKey | undefined {

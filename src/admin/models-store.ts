@@ -3,6 +3,7 @@ import { type GatewayDb, writeTransaction } from '../db/client.js';
 import type { DbOrTx, GatewayTx as Tx } from '../db/gateway-tx.js';
 import { deployments, models, providers, serviceModels, services, type ModelRow } from '../db/schema.js';
 import { conflict, inUse, invalidField, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 /** A deployment as the API and the config file write it: the provider by its name. */
 export interface DeploymentInput {
@@ -72,14 +73,17 @@ export function deploymentsByModel(db: DbOrTx, names?: string[]): Map<string, Na
   return byModel;
 }
 
-export function listModels(db: GatewayDb): ModelWithDeployments[] {
-  const routes = deploymentsByModel(db);
-  return db
+export function listModels(db: GatewayDb, page?: PageRequest): Page<ModelWithDeployments> {
+  const rows = db
     .select()
     .from(models)
+    .where(afterCursor(models.createdAt, models.name, page))
     .orderBy(asc(models.createdAt), asc(models.name))
-    .all()
-    .map((row) => ({ row, deployments: routes.get(row.name) ?? [] }));
+    .limit(rowsToRead(page))
+    .all();
+  const { items, nextCursor } = toPage(rows, page, (row) => ({ at: row.createdAt, id: row.name }));
+  const routes = deploymentsByModel(db, page === undefined ? undefined : items.map((row) => row.name));
+  return { items: items.map((row) => ({ row, deployments: routes.get(row.name) ?? [] })), nextCursor };
 }
 
 export function findModel(db: DbOrTx, name: string): ModelWithDeployments | undefined {

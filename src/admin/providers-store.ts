@@ -4,6 +4,7 @@ import { deployments, providers, type ProviderKind, type ProviderRow } from '../
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { conflict, inUse, invalidField, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export interface ProviderFields {
   name: string;
@@ -33,8 +34,15 @@ export function providerView(row: ProviderRow) {
   };
 }
 
-export function listProviders(db: GatewayDb): ProviderRow[] {
-  return db.select().from(providers).orderBy(asc(providers.createdAt), asc(providers.id)).all();
+export function listProviders(db: GatewayDb, page?: PageRequest): Page<ProviderRow> {
+  const rows = db
+    .select()
+    .from(providers)
+    .where(afterCursor(providers.createdAt, providers.id, page))
+    .orderBy(asc(providers.createdAt), asc(providers.id))
+    .limit(rowsToRead(page))
+    .all();
+  return toPage(rows, page, (row) => ({ at: row.createdAt, id: row.id }));
 }
 
 export function findProvider(db: GatewayDb, id: string): ProviderRow | undefined {

@@ -4,6 +4,7 @@ import type { DbOrTx, GatewayTx } from '../db/gateway-tx.js';
 import { models, serviceModels, services, subscriptions, type ServiceRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, inUse, invalidField, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export interface ServiceFields {
   name: string;
@@ -40,14 +41,17 @@ export function modelsByService(db: DbOrTx, ids?: string[]): Map<string, string[
   return byService;
 }
 
-export function listServices(db: GatewayDb): ServiceWithModels[] {
-  const names = modelsByService(db);
-  return db
+export function listServices(db: GatewayDb, page?: PageRequest): Page<ServiceWithModels> {
+  const rows = db
     .select()
     .from(services)
+    .where(afterCursor(services.createdAt, services.id, page))
     .orderBy(asc(services.createdAt), asc(services.id))
-    .all()
-    .map((row) => ({ row, models: names.get(row.id) ?? [] }));
+    .limit(rowsToRead(page))
+    .all();
+  const { items, nextCursor } = toPage(rows, page, (row) => ({ at: row.createdAt, id: row.id }));
+  const names = modelsByService(db, page === undefined ? undefined : items.map((row) => row.id));
+  return { items: items.map((row) => ({ row, models: names.get(row.id) ?? [] })), nextCursor };
 }
 
 export function findService(db: DbOrTx, id: string): ServiceWithModels | undefined {

@@ -5,6 +5,7 @@ import { consumers, services, subscriptions, type SubscriptionRow } from '../db/
 import { newId } from '../ids.js';
 import { conflict, notFound } from './admin-errors.js';
 import { AUTO_APPROVAL, nextStatus, possibleDecisions, type SubscriptionDecision, type SubscriptionStatus } from './subscription-transitions.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 /** A subscription with what a reader needs to make sense of it: the consumer's tenant and the service's name. */
 export interface SubscriptionWithContext {
@@ -37,7 +38,7 @@ export function subscriptionView({ row, tenantId, serviceName }: SubscriptionWit
   };
 }
 
-function selectWithContext(db: DbOrTx, where: SQL | undefined): SubscriptionWithContext[] {
+function selectWithContext(db: DbOrTx, where: SQL | undefined, limit = -1): SubscriptionWithContext[] {
   return db
     .select({ row: subscriptions, tenantId: consumers.tenantId, serviceName: services.name })
     .from(subscriptions)
@@ -45,18 +46,21 @@ function selectWithContext(db: DbOrTx, where: SQL | undefined): SubscriptionWith
     .innerJoin(services, eq(services.id, subscriptions.serviceId))
     .where(where)
     .orderBy(asc(subscriptions.requestedAt), asc(subscriptions.id))
+    .limit(limit)
     .all();
 }
 
 /** Oldest first: the approval queue is worked in the order requests came in. */
-export function listSubscriptions(db: GatewayDb, filter: SubscriptionFilter): SubscriptionWithContext[] {
+export function listSubscriptions(db: GatewayDb, filter: SubscriptionFilter, page?: PageRequest): Page<SubscriptionWithContext> {
   const conditions = [
     filter.tenantId === null ? undefined : eq(consumers.tenantId, filter.tenantId),
     filter.status === undefined ? undefined : eq(subscriptions.status, filter.status),
     filter.consumerId === undefined ? undefined : eq(subscriptions.consumerId, filter.consumerId),
     filter.serviceId === undefined ? undefined : eq(subscriptions.serviceId, filter.serviceId),
+    afterCursor(subscriptions.requestedAt, subscriptions.id, page),
   ];
-  return selectWithContext(db, and(...conditions));
+  const rows = selectWithContext(db, and(...conditions), rowsToRead(page));
+  return toPage(rows, page, ({ row }) => ({ at: row.requestedAt, id: row.id }));
 }
 
 export function findSubscription(db: DbOrTx, id: string): SubscriptionWithContext | undefined {

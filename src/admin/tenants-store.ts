@@ -1,8 +1,9 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { type GatewayDb, writeTransaction } from '../db/client.js';
 import { adminUsers, consumers, tenants, type TenantRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { conflict, inUse, isConstraintViolation, notFound } from './admin-errors.js';
+import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
 
 export interface TenantFields {
   name: string;
@@ -33,9 +34,15 @@ export function tenantView(row: TenantRow) {
 }
 
 /** Every tenant, or only `onlyId` (a tenant admin's own). */
-export function listTenants(db: GatewayDb, onlyId: string | null): TenantRow[] {
-  const query = db.select().from(tenants);
-  return (onlyId === null ? query : query.where(eq(tenants.id, onlyId))).orderBy(asc(tenants.createdAt), asc(tenants.id)).all();
+export function listTenants(db: GatewayDb, onlyId: string | null, page?: PageRequest): Page<TenantRow> {
+  const rows = db
+    .select()
+    .from(tenants)
+    .where(and(onlyId === null ? undefined : eq(tenants.id, onlyId), afterCursor(tenants.createdAt, tenants.id, page)))
+    .orderBy(asc(tenants.createdAt), asc(tenants.id))
+    .limit(rowsToRead(page))
+    .all();
+  return toPage(rows, page, (row) => ({ at: row.createdAt, id: row.id }));
 }
 
 export function findTenant(db: GatewayDb, id: string): TenantRow | undefined {

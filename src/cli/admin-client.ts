@@ -33,6 +33,19 @@ export class AdminClient {
     return this.request<T>('GET', path);
   }
 
+  /** Every item of an admin list, page after page (500 a page, the most the API gives). */
+  async listAll<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: ListPage<T> = await this.get<ListPage<T>>(`${path}${separator}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      items.push(...(Array.isArray(page.data) ? page.data : []));
+      cursor = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+    } while (cursor !== null);
+    return items;
+  }
+
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
   }
@@ -85,9 +98,8 @@ function describeFailure(method: string, path: string, status: number, body: unk
   return `${method} ${path} failed: ${status}${code}: ${message}${hint}`;
 }
 
-/** A list answer: `{data: [...]}` (the admin API's shape) or a bare array. */
-export function listItems<T>(answer: unknown): T[] {
-  if (Array.isArray(answer)) return answer as T[];
-  const data = (answer as { data?: unknown } | null)?.data;
-  return Array.isArray(data) ? (data as T[]) : [];
+/** One page of an admin list. */
+interface ListPage<T> {
+  data?: T[];
+  nextCursor?: string | null;
 }

@@ -31,7 +31,7 @@ export function exportConfigObject(db: GatewayDb) {
       return compact({ name: row.name, kind: row.kind, baseUrl: row.baseUrl, apiKey: row.credential === null ? null : `\${${variable}}`, options: row.options });
     });
 
-  const modelList = listModels(db).map(({ row, deployments }) =>
+  const modelList = listModels(db).items.map(({ row, deployments }) =>
     compact({
       name: row.name,
       type: row.type,
@@ -66,7 +66,7 @@ export function exportConfigObject(db: GatewayDb) {
     .all()
     .map((row) => ({ tenant: tenantNames.get(row.tenantId) ?? row.tenantId, name: row.name, status: row.status }));
 
-  const serviceList = listServices(db).map(({ row, models }) => ({ name: row.name, approval: row.approval, models }));
+  const serviceList = listServices(db).items.map(({ row, models }) => ({ name: row.name, approval: row.approval, models }));
 
   // Only approved subscriptions are state worth declaring; pending, rejected and revoked ones are a workflow's history.
   const subscriptionList = db

@@ -19,6 +19,7 @@ export type KeyJson = ReturnType<typeof keyView> & { key?: string };
 export type AdminUserJson = ReturnType<typeof adminUserView>;
 export interface ListJson<T> {
   data: T[];
+  nextCursor: string | null;
 }
 export interface ErrorJson {
   error: { message: string; type: string; code: string; param: string | null; layer: string; hint?: string; request_id: string };

@@ -1,4 +1,4 @@
-import { AdminClient, listItems } from '../admin-client.js';
+import { AdminClient } from '../admin-client.js';
 import type { OptionValues } from '../command-table.js';
 
 interface Named {
@@ -27,7 +27,7 @@ export interface DemoSetup {
 
 async function findOrCreate(client: AdminClient, listPath: string, createPath: string, name: string, body: { name: string; tenantId?: string; [field: string]: unknown }): Promise<string> {
   // Matched here as well, so a list that ignores its filter cannot pick another tenant's app.
-  const existing = listItems<Named>(await client.get(listPath)).find(
+  const existing = (await client.listAll<Named>(listPath)).find(
     (item) => item.name === name && (body.tenantId === undefined || item.tenantId === body.tenantId),
   );
   if (existing !== undefined) return existing.id;
@@ -36,7 +36,7 @@ async function findOrCreate(client: AdminClient, listPath: string, createPath: s
 
 /** An approved subscription of the demo app to the demo service: reused, requested, approved as needed. */
 async function ensureSubscription(client: AdminClient, consumerId: string, serviceId: string): Promise<string> {
-  const mine = listItems<Subscription>(await client.get(`/admin/subscriptions?consumerId=${encodeURIComponent(consumerId)}`)).filter(
+  const mine = (await client.listAll<Subscription>(`/admin/subscriptions?consumerId=${encodeURIComponent(consumerId)}`)).filter(
     (item) => item.consumerId === consumerId && item.serviceId === serviceId,
   );
   const approved = mine.find((item) => item.status === 'approved');

@@ -1,4 +1,4 @@
-import { AdminClient, listItems } from '../admin-client.js';
+import { AdminClient } from '../admin-client.js';
 import type { OptionValues } from '../command-table.js';
 
 interface Subscription {
@@ -14,7 +14,7 @@ interface Subscription {
 export async function listSubscriptions(values: OptionValues): Promise<void> {
   const client = AdminClient.fromOptions(values);
   const pending = values.pending === true;
-  const all = listItems<Subscription>(await client.get(`/admin/subscriptions${pending ? '?status=pending' : ''}`));
+  const all = await client.listAll<Subscription>(`/admin/subscriptions${pending ? '?status=pending' : ''}`);
   // The filter is applied here as well, so an older gateway that ignores it cannot widen the list.
   const shown = pending ? all.filter((item) => item.status === 'pending') : all;
   if (values.json === true) {

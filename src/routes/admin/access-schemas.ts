@@ -25,7 +25,20 @@ const nullableNumber = { type: ['number', 'null'] } as const;
 export const idParams = (name: string) =>
   ({ type: 'object', properties: { [name]: { type: 'string', minLength: 1, maxLength: 128 } }, required: [name], additionalProperties: false }) as const;
 
-export const listOf = (item: Record<string, unknown>) => ({ type: 'object', properties: { data: { type: 'array', items: item } }, required: ['data'] });
+/** `limit` and `cursor`, as every admin list takes them: the call log's contract (DESIGN §7). */
+export const pageQueryProperties = {
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'items per page' },
+  cursor: { type: 'string', minLength: 1, maxLength: 512, description: "the previous page's nextCursor; leave it out for the first page" },
+} as const;
+
+export const pageQuery = { type: 'object', properties: pageQueryProperties, additionalProperties: false } as const;
+
+/** A page of an admin list, in creation order. */
+export const listOf = (item: Record<string, unknown>) => ({
+  type: 'object',
+  properties: { data: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'], description: 'pass it as cursor for the next page; null on the last page' } },
+  required: ['data', 'nextCursor'],
+});
 
 // ------------------------------------------------------------------ admin users and tokens
 
@@ -111,7 +124,7 @@ export const consumerPatch = {
 
 export const consumerQuery = {
   type: 'object',
-  properties: { tenantId: { type: 'string', minLength: 1, maxLength: 128 } },
+  properties: { tenantId: { type: 'string', minLength: 1, maxLength: 128 }, ...pageQueryProperties },
   additionalProperties: false,
 } as const;
 

@@ -3,6 +3,7 @@ import { invalidField } from '../../admin/admin-errors.js';
 import { consumerView, createConsumer, deleteConsumer, listConsumers, updateConsumer, type ConsumerPatch } from '../../admin/consumers-store.js';
 import { ownTenantOnly, visibleConsumer, visibleTenant } from '../../admin/tenant-visibility.js';
 import { consumerBody, consumerPatch, consumerQuery, consumerView as consumerSchema, idParams, listOf } from './access-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ConsumerById {
   Params: { id: string };
@@ -18,13 +19,13 @@ export default async function consumersRoutes(fastify: FastifyInstance) {
   const tags = ['admin: access'];
   const params = idParams('id');
 
-  fastify.get<{ Querystring: { tenantId?: string } }>(
+  fastify.get<{ Querystring: { tenantId?: string } & PageRequest }>(
     '/admin/consumers',
     { preHandler: anyAdmin, schema: { tags, summary: 'List consumers, optionally of one tenant', querystring: consumerQuery, response: { 200: listOf(consumerSchema) } } },
     async (request) => {
-      const { tenantId } = request.query;
+      const { tenantId, ...page } = request.query;
       const only = tenantId === undefined ? ownTenantOnly(request.admin) : visibleTenant(fastify.db, request.admin, tenantId, 'tenantId').id;
-      return { data: listConsumers(fastify.db, only).map(consumerView) };
+      return pageBody(listConsumers(fastify.db, only, page), consumerView);
     },
   );
 

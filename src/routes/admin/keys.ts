@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeAllowedIps, parseFutureDate } from '../../admin/access-limits.js';
 import { createKey, keyView, listKeys, revokeKey, updateKey, type KeyFields } from '../../admin/keys-store.js';
 import { visibleConsumer, visibleKey } from '../../admin/tenant-visibility.js';
-import { createdKeyView, idParams, keyBody, keyPatch, keyView as keySchema, listOf } from './access-schemas.js';
+import { createdKeyView, idParams, keyBody, keyPatch, keyView as keySchema, listOf, pageQuery } from './access-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 /** The wire form: `expiresAt` arrives as ISO 8601 text. */
 type KeyBody = Partial<Omit<KeyFields, 'expiresAt'>> & { expiresAt?: string | null };
@@ -43,12 +44,12 @@ export default async function keysRoutes(fastify: FastifyInstance) {
     },
   );
 
-  fastify.get<ById>(
+  fastify.get<ById & { Querystring: PageRequest }>(
     '/admin/consumers/:id/keys',
-    { preHandler: anyAdmin, schema: { tags, summary: "List a consumer's API keys (never their secrets)", params, response: { 200: listOf(keySchema) } } },
+    { preHandler: anyAdmin, schema: { tags, summary: "List a consumer's API keys (never their secrets)", params, querystring: pageQuery, response: { 200: listOf(keySchema) } } },
     async (request) => {
       const consumer = visibleConsumer(fastify.db, request.admin, request.params.id);
-      return { data: listKeys(fastify.db, consumer.id).map((key) => keyView({ key, tenantId: consumer.tenantId })) };
+      return pageBody(listKeys(fastify.db, consumer.id, request.query), (key) => keyView({ key, tenantId: consumer.tenantId }));
     },
   );
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { notFound } from '../../admin/admin-errors.js';
 import { createModel, deleteModel, findModel, listModels, modelView, updateModel, type ModelInput, type ModelPatch } from '../../admin/models-store.js';
-import { listOf } from './access-schemas.js';
+import { listOf, pageQuery } from './access-schemas.js';
 import { modelBody, modelNameParams, modelPatch, modelView as modelSchema } from './catalog-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 /** `:name` for one path segment (a `/` sent as %2F), the hidden `*` for a name with a raw `/` in it. */
 interface ByName {
@@ -21,9 +22,11 @@ export default async function modelsRoutes(fastify: FastifyInstance) {
   const tags = ['admin: catalog'];
   const internal = (request: FastifyRequest) => request.admin.role === 'platform_admin';
 
-  fastify.get('/admin/models', { preHandler: anyAdmin, schema: { tags, summary: 'List models', response: { 200: listOf(modelSchema) } } }, async (request) => ({
-    data: listModels(fastify.db).map((model) => modelView(model, internal(request))),
-  }));
+  fastify.get<{ Querystring: PageRequest }>(
+    '/admin/models',
+    { preHandler: anyAdmin, schema: { tags, summary: 'List models', querystring: pageQuery, response: { 200: listOf(modelSchema) } } },
+    async (request) => pageBody(listModels(fastify.db, request.query), (model) => modelView(model, internal(request))),
+  );
 
   fastify.post<{ Body: ModelInput }>(
     '/admin/models',

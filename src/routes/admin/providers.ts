@@ -10,8 +10,9 @@ import {
   type ProviderInput,
   type ProviderPatch,
 } from '../../admin/providers-store.js';
-import { idParams, listOf } from './access-schemas.js';
+import { idParams, listOf, pageQuery } from './access-schemas.js';
 import { providerBody, providerPatch, providerView as providerSchema } from './catalog-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };
@@ -23,9 +24,11 @@ export default async function providersRoutes(fastify: FastifyInstance) {
   const tags = ['admin: catalog'];
   const params = idParams('id');
 
-  fastify.get('/admin/providers', { preHandler, schema: { tags, summary: 'List providers', response: { 200: listOf(providerSchema) } } }, async () => ({
-    data: listProviders(fastify.db).map(providerView),
-  }));
+  fastify.get<{ Querystring: PageRequest }>(
+    '/admin/providers',
+    { preHandler, schema: { tags, summary: 'List providers', querystring: pageQuery, response: { 200: listOf(providerSchema) } } },
+    async (request) => pageBody(listProviders(fastify.db, request.query), providerView),
+  );
 
   fastify.post<{ Body: ProviderInput }>(
     '/admin/providers',

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../admin/admin-errors.js';
 import { createService, deleteService, findService, listServices, serviceView, updateService, type ServiceInput, type ServicePatch } from '../../admin/services-store.js';
-import { idParams, listOf } from './access-schemas.js';
+import { idParams, listOf, pageQuery } from './access-schemas.js';
 import { serviceBody, servicePatch, serviceView as serviceSchema } from './catalog-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };
@@ -15,9 +16,11 @@ export default async function servicesRoutes(fastify: FastifyInstance) {
   const tags = ['admin: catalog'];
   const params = idParams('id');
 
-  fastify.get('/admin/services', { preHandler: anyAdmin, schema: { tags, summary: 'List services', response: { 200: listOf(serviceSchema) } } }, async () => ({
-    data: listServices(fastify.db).map(serviceView),
-  }));
+  fastify.get<{ Querystring: PageRequest }>(
+    '/admin/services',
+    { preHandler: anyAdmin, schema: { tags, summary: 'List services', querystring: pageQuery, response: { 200: listOf(serviceSchema) } } },
+    async (request) => pageBody(listServices(fastify.db, request.query), serviceView),
+  );
 
   fastify.post<{ Body: ServiceInput }>(
     '/admin/services',

@@ -1,5 +1,6 @@
 /** JSON schemas of `/admin/subscriptions`: requests of a consumer for a service, and their decisions. */
 import type {} from '@fastify/swagger';
+import { pageQueryProperties } from './access-schemas.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const status = { type: 'string', enum: ['pending', 'approved', 'rejected', 'revoked'] } as const;
@@ -14,7 +15,7 @@ export const subscriptionBody = {
 
 export const subscriptionQuery = {
   type: 'object',
-  properties: { status, consumerId: id, serviceId: id },
+  properties: { status, consumerId: id, serviceId: id, ...pageQueryProperties },
   additionalProperties: false,
 } as const;
 

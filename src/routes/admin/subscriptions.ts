@@ -14,13 +14,14 @@ import type { SubscriptionDecision, SubscriptionStatus } from '../../admin/subsc
 import { canSeeTenant, ownTenantOnly } from '../../admin/tenant-visibility.js';
 import { idParams, listOf } from './access-schemas.js';
 import { approveBody, decisionBody, subscriptionBody, subscriptionQuery, subscriptionView as subscriptionSchema } from './subscription-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };
 }
 
 interface ListQuery {
-  Querystring: { status?: SubscriptionStatus; consumerId?: string; serviceId?: string };
+  Querystring: { status?: SubscriptionStatus; consumerId?: string; serviceId?: string } & PageRequest;
 }
 
 /**
@@ -51,7 +52,7 @@ export default async function subscriptionsRoutes(fastify: FastifyInstance) {
       schema: { tags, summary: 'List subscriptions (?status=pending is the approval queue), oldest first', querystring: subscriptionQuery, response: { 200: listOf(subscriptionSchema) } },
     },
     async (request) => {
-      const { status, consumerId, serviceId } = request.query;
+      const { status, consumerId, serviceId, ...page } = request.query;
       if (serviceId !== undefined && findService(fastify.db, serviceId) === undefined) throw notFound('Service', serviceId, 'serviceId');
       const filter = {
         tenantId: ownTenantOnly(request.admin),
@@ -59,7 +60,7 @@ export default async function subscriptionsRoutes(fastify: FastifyInstance) {
         ...(consumerId === undefined ? {} : { consumerId: visibleConsumerId(request, consumerId) }),
         ...(serviceId === undefined ? {} : { serviceId }),
       };
-      return { data: listSubscriptions(fastify.db, filter).map(subscriptionView) };
+      return pageBody(listSubscriptions(fastify.db, filter, page), subscriptionView);
     },
   );
 

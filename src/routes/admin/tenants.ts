@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeAllowedIps } from '../../admin/access-limits.js';
 import { ownTenantOnly, visibleTenant } from '../../admin/tenant-visibility.js';
 import { createTenant, deleteTenant, listTenants, tenantView, updateTenant, type TenantInput, type TenantPatch } from '../../admin/tenants-store.js';
-import { idParams, listOf, tenantBody, tenantPatch, tenantView as tenantSchema } from './access-schemas.js';
+import { idParams, listOf, pageQuery, tenantBody, tenantPatch, tenantView as tenantSchema } from './access-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface TenantById {
   Params: { id: string };
@@ -15,9 +16,11 @@ export default async function tenantsRoutes(fastify: FastifyInstance) {
   const tags = ['admin: access'];
   const params = idParams('id');
 
-  fastify.get('/admin/tenants', { preHandler: anyAdmin, schema: { tags, summary: 'List tenants', response: { 200: listOf(tenantSchema) } } }, async (request) => ({
-    data: listTenants(fastify.db, ownTenantOnly(request.admin)).map(tenantView),
-  }));
+  fastify.get<{ Querystring: PageRequest }>(
+    '/admin/tenants',
+    { preHandler: anyAdmin, schema: { tags, summary: 'List tenants', querystring: pageQuery, response: { 200: listOf(tenantSchema) } } },
+    async (request) => pageBody(listTenants(fastify.db, ownTenantOnly(request.admin), request.query), tenantView),
+  );
 
   fastify.post<{ Body: TenantInput }>(
     '/admin/tenants',

@@ -3,7 +3,8 @@ import { adminUserView, createAdminUser, deleteAdminUser, listAdminUsers } from 
 import { invalidField } from '../../admin/admin-errors.js';
 import { hashPassword } from '../../admin/passwords.js';
 import type { AdminRole } from '../../plugins/admin-auth.js';
-import { adminUserBody, adminUserView as adminUserSchema, idParams, listOf } from './access-schemas.js';
+import { adminUserBody, adminUserView as adminUserSchema, idParams, listOf, pageQuery } from './access-schemas.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface CreateUser {
   Body: { username: string; password: string; role: AdminRole; tenantId?: string };
@@ -14,9 +15,11 @@ export default async function adminUsersRoutes(fastify: FastifyInstance) {
   const platformOnly = fastify.requireAdmin('platform_admin');
   const tags = ['admin: access'];
 
-  fastify.get('/admin/users', { preHandler: platformOnly, schema: { tags, summary: 'List admin users', response: { 200: listOf(adminUserSchema) } } }, async () => ({
-    data: listAdminUsers(fastify.db).map(adminUserView),
-  }));
+  fastify.get<{ Querystring: PageRequest }>(
+    '/admin/users',
+    { preHandler: platformOnly, schema: { tags, summary: 'List admin users', querystring: pageQuery, response: { 200: listOf(adminUserSchema) } } },
+    async (request) => pageBody(listAdminUsers(fastify.db, request.query), adminUserView),
+  );
 
   fastify.post<CreateUser>(
     '/admin/users',
