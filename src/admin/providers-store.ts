@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { conflict, inUse, invalidField, isConstraintViolation, notFound } from './admin-errors.js';
 import { afterCursor, rowsToRead, toPage, type Page, type PageRequest } from './list-page.js';
+import { baseUrlWarnings } from '../adapters/base-url-rules.js';
 
 export interface ProviderFields {
   name: string;
@@ -26,6 +27,8 @@ export function providerView(row: ProviderRow) {
     name: row.name,
     kind: row.kind,
     baseUrl: row.baseUrl,
+    /** What is likely wrong with the base URL for this kind (DESIGN §7), worked out on every read. */
+    warnings: baseUrlWarnings(row.kind, row.baseUrl),
     hasCredential: row.credential !== null,
     options: row.options ?? null,
     source: row.source,

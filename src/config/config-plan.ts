@@ -22,6 +22,8 @@ export interface PlanItem {
   action: PlanAction;
   /** For an update: what changes. */
   changes?: FieldChange[];
+  /** What is likely wrong with the object as declared (a provider's base URL, say); it is applied all the same. */
+  warnings?: string[];
 }
 
 export interface ConfigPlan {

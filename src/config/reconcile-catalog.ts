@@ -6,6 +6,7 @@ import { models, providers, services, type ProviderRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { diffFields, planItem, type FieldChange, type PlanItem, type ReconcileContext } from './config-plan.js';
 import { ConfigError, type ModelConfig, type ProviderConfig, type ServiceConfig } from './gateway-config.js';
+import { baseUrlWarnings } from '../adapters/base-url-rules.js';
 
 /** Writes happen only in a transaction; the passes check `write` before they ask for one. */
 const writer = (context: ReconcileContext) => context.db as GatewayTx;
@@ -45,7 +46,8 @@ export function reconcileProviders(context: ReconcileContext, list: ProviderConf
     const current = row === undefined ? desired : { kind: row.kind, baseUrl: row.baseUrl, options: row.options ?? null };
     const credential = credentialChange(context, provider, index, row);
     const changes = [...diffFields(current, desired), ...(credential.change ? [credential.change] : [])];
-    const item = planItem('provider', provider.name, row !== undefined, changes);
+    const warnings = baseUrlWarnings(provider.kind, desired.baseUrl);
+    const item = { ...planItem('provider', provider.name, row !== undefined, changes), ...(warnings.length === 0 ? {} : { warnings }) };
     if (!context.write || item.action === 'unchanged') return item;
     const credentialColumn = credential.sealed === undefined ? {} : { credential: credential.sealed };
     if (row === undefined) {

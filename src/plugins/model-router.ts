@@ -6,6 +6,8 @@ import { applyGatewayConfig } from '../config/apply-gateway-config.js';
 import { loadGatewayConfig } from '../config/gateway-config.js';
 import { createImageFetcher } from '../routing/image-fetcher.js';
 import { Invoker } from '../routing/invoker.js';
+import { baseUrlWarnings } from '../adapters/base-url-rules.js';
+import { listProviders } from '../admin/providers-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,6 +30,10 @@ export default fp(
     if (options.configFile !== undefined) {
       applyGatewayConfig(fastify.db, loadGatewayConfig(options.configFile), fastify.secrets);
       fastify.log.info({ file: options.configFile }, 'configuration applied');
+    }
+    // Every provider, from the file or the admin API: a wrong base URL fails only at the first call.
+    for (const provider of listProviders(fastify.db).items) {
+      for (const warning of baseUrlWarnings(provider.kind, provider.baseUrl)) fastify.log.warn({ provider: provider.name }, warning);
     }
     const fetchImage = createImageFetcher(options.allowPrivateFetch);
     const adapterCache = new Map<string, CachedAdapter>();

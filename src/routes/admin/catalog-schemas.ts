@@ -46,6 +46,11 @@ export const providerView = {
     name: { type: 'string' },
     kind: { type: 'string' },
     baseUrl: { type: ['string', 'null'] },
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "What is likely wrong with baseUrl for this kind (the SDKs append their own paths): a version path missing or doubled, an endpoint path included. Empty when nothing is.",
+    },
     hasCredential: { type: 'boolean', description: 'Whether a credential is stored; the credential itself is never returned.' },
     options: { type: ['object', 'null'], additionalProperties: true },
     source: { type: 'string', enum: ['api', 'config'] },

@@ -34,6 +34,7 @@ export const configPlanView = {
             description: 'For an update. A credential change is described ("(stored)", "(new)", "(none)"), never shown.',
             items: { type: 'object', properties: { field: { type: 'string' }, from: {}, to: {} } },
           },
+          warnings: { type: 'array', items: { type: 'string' }, description: "What is likely wrong with the object as declared (a provider's base URL for its kind); it is applied all the same." },
         },
       },
     },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { platformAdmin, startAdminGateway, tenantAdmin, type AdminApi, type ErrorJson, type ListJson } from '../../helpers/admin.js';
+import { platformAdmin, startAdminGateway, tenantAdmin, type AdminApi, type AdminResponse, type ErrorJson, type ListJson } from '../../helpers/admin.js';
 
 interface Item {
   id?: string;
@@ -16,7 +16,7 @@ async function walk(api: AdminApi, path: string, limit: number): Promise<{ ids: 
   let cursor: string | null = null;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const page = await api.get<ListJson<Item>>(`${path}${separator}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    const page: AdminResponse<ListJson<Item>> = await api.get<ListJson<Item>>(`${path}${separator}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
     if (page.status !== 200) throw new Error(`${path}: ${page.status} ${page.text}`);
     ids.push(...page.body.data.map(idOf));
     sizes.push(page.body.data.length);
