@@ -11,8 +11,8 @@ const MAX_CAUSE_DEPTH = 5;
  * provider started answering (what the caller receives and the log prints). The shared patterns
  * (secrets/redact-secrets.ts) catch key-shaped strings such as `sk-…`; a self-hosted server's key
  * can have any form, and an upstream that echoes it (a debugging proxy, a misconfigured server)
- * would otherwise hand it to every caller. Errors inside a running stream are not wrapped: that
- * would put a layer on every streamed event, and they carry the same pattern-based redaction.
+ * would otherwise hand it to every caller. A stream's events pass through untouched; only its
+ * failures are looked at, for the price of one `.catch` per event.
  */
 export function scrubbingCredential(adapter: ProviderAdapter, credential: string | undefined): ProviderAdapter {
   if (credential === undefined || credential.length < MIN_SCRUBBED_LENGTH) return adapter;
@@ -21,12 +21,26 @@ export function scrubbingCredential(adapter: ProviderAdapter, credential: string
   };
   const scrubbed: ProviderAdapter = {
     chat: (request, options) => adapter.chat(request, options).catch(rethrowScrubbed),
-    chatStream: (request, options) => adapter.chatStream(request, options).catch(rethrowScrubbed),
+    chatStream: (request, options) => adapter.chatStream(request, options).then((events) => scrubbingStream(events, rethrowScrubbed), rethrowScrubbed),
   };
   const { embed, close } = adapter;
   if (embed !== undefined) scrubbed.embed = (request, options) => embed.call(adapter, request, options).catch(rethrowScrubbed);
   if (close !== undefined) scrubbed.close = () => close.call(adapter);
   return scrubbed;
+}
+
+/** The stream's events as they come; an error it throws mid-stream (a provider's error event) goes through `rethrow`. */
+function scrubbingStream<T>(events: AsyncIterable<T>, rethrow: (error: unknown) => never): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = events[Symbol.asyncIterator]();
+      return {
+        next: () => inner.next().catch(rethrow),
+        // The consumer stopping early (a client gone) must still release the upstream request.
+        return: (value?: unknown) => (inner.return === undefined ? Promise.resolve({ done: true as const, value: value as T }) : inner.return(value).catch(rethrow)),
+      };
+    },
+  };
 }
 
 function withoutCredential(error: unknown, credential: string): unknown {

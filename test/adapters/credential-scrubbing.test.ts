@@ -35,3 +35,35 @@ t.test('no credential, or one too short to scrub safely: the adapter as it is', 
   t.equal(scrubbingCredential(inner, undefined), inner);
   t.equal(scrubbingCredential(inner, 'abc'), inner);
 });
+
+t.test("an error in a running stream comes back without the provider's credential; the events before it pass untouched", async (t) => {
+  let released = false;
+  const events = async function* () {
+    try {
+      yield { type: 'delta', text: 'one' };
+      yield { type: 'delta', text: 'two' };
+      throw new GatewayError('upstream_error', `The provider's stream failed: token ${credential} expired`);
+    } finally {
+      released = true;
+    }
+  };
+  const inner = { ...echoingAdapter(), chatStream: async () => events() } as unknown as ProviderAdapter;
+  const stream = await scrubbingCredential(inner, credential).chatStream(request, options);
+  const seen: unknown[] = [];
+  const error = await (async () => {
+    for await (const event of stream) seen.push(event);
+  })().catch((caught: unknown) => caught as Error);
+  t.same(seen, [{ type: 'delta', text: 'one' }, { type: 'delta', text: 'two' }]);
+  t.ok(error instanceof GatewayError);
+  t.match((error as Error).message, /token \[redacted\] expired/);
+  t.notMatch(String((error as Error).stack), new RegExp(credential));
+  t.ok(released, 'the stream was closed');
+
+  released = false;
+  const early = await scrubbingCredential(inner, credential).chatStream(request, options);
+  for await (const event of early) {
+    t.same(event, { type: 'delta', text: 'one' });
+    break;
+  }
+  t.ok(released, 'a consumer that stops early still releases the upstream stream');
+});

@@ -29,7 +29,7 @@ export const anthropicSpec: ProviderSpec = {
   fixtureUsage: { prompt_tokens: 849, completion_tokens: 47, total_tokens: 896 },
   httpError: (status, message, headers) => anthropicError(status, errorType[status] ?? 'api_error', message, headers),
   credentialError: () => anthropicError(401, 'authentication_error', 'invalid x-api-key'),
-  midStreamError: () => anthropicStream([...openingEvents('Hi'), anthropicMidStreamErrorFrame('overloaded_error', 'Overloaded')]),
+  midStreamError: (message = 'Overloaded') => anthropicStream([...openingEvents('Hi'), anthropicMidStreamErrorFrame('overloaded_error', message)]),
   slowStream: (delayMs) =>
     anthropicStream(openingEvents(Array.from({ length: 100 }, (_, i) => `piece${i}`).join(' ')), { frameDelayMs: delayMs, hold: true }),
   chatPath: /^\/v1\/messages/,

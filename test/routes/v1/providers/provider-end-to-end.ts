@@ -108,6 +108,19 @@ ${spec.embeddings ? `  - name: embed-model\n    type: embedding\n    deployments
       t.match(pieces.join(''), /Hi/, 'what came before the error was delivered');
     });
 
+    t.test("a mid-stream error that echoes the gateway's credential reaches the SDK without it", async (t) => {
+      fake.enqueue(spec.midStreamError('Stream aborted for the key provider-secret-key'));
+      const stream = await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }], stream: true });
+      const failure = await (async () => {
+        for await (const chunk of stream) void chunk;
+      })().then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      t.ok(failure instanceof OpenAI.APIError, 'the stream fails');
+      t.notMatch(JSON.stringify({ message: failure?.message, error: (failure as { error?: unknown } | undefined)?.error }), /provider-secret-key/, 'the key is not in what the client got');
+    });
+
     t.test('cancellation: the upstream request is aborted within a second of the client closing', async (t) => {
       fake.enqueue(spec.slowStream(200));
       const controller = new AbortController();

@@ -18,8 +18,8 @@ export interface ProviderSpec {
   httpError(status: number, message: string, headers?: Record<string, string>): ScriptedResponse;
   /** An invalid-credential answer (Gemini's is a 400, not a 401). */
   credentialError(): ScriptedResponse;
-  /** A 200 stream that fails after one text piece, in the provider's own framing. */
-  midStreamError(): ScriptedResponse;
+  /** A 200 stream that fails after one text piece, in the provider's own framing, with `message` as the provider's words. */
+  midStreamError(message?: string): ScriptedResponse;
   /** A 200 stream that sends one text piece every `delayMs` for a long time. */
   slowStream(delayMs: number): ScriptedResponse;
   /** The upstream path of a chat call (to find it among recorded requests). */
