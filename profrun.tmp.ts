@@ -8,6 +8,6 @@ const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, 10_000);
 const gw = await startSubject('gateway', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dataDir}`, 'dist/server.js'], { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'info', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' }, (o) => /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(o)?.[1], { logFile: path.join(dataDir, 'gw.log') });
 const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello.' }], ...(process.env.STREAM ? { stream: true } : {}) });
 const c = Number(process.env.CONNS ?? 1);
-await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 3);
-const r = await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 10);
+const w1 = await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 3); const w2 = await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 3);
+const r = await runLoad(gw.url, body, { authorization: `Bearer ${apiKey}` }, c, 10); console.log("REQUESTS", r.requests + w1.requests + w2.requests);
 console.log(r); await gw.stop(); await upstream.stop(); console.log(dataDir);

@@ -23,11 +23,14 @@ async function measure(s: Subject, model: string, auth: Record<string,string>, c
   const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }] });
   await runLoad(s.url, body, auth, conns, 2);
   const before = threads(s.pid);
+  let peak = 0; const sampler = setInterval(() => (peak = Math.max(peak, s.rssMb())), 200);
   const load = await runLoad(s.url, body, auth, conns, Number(process.env.SECS ?? 8));
+  clearInterval(sampler);
   const after = threads(s.pid);
+  const rss = s.rssMb();
   const parts = [...after].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / load.requests] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   const total = parts.reduce((a, [, v]) => a + v, 0);
-  console.log(`${s.name} c=${conns} req/s=${load.requestsPerSecond.toFixed(0)} p50=${load.p50Ms.toFixed(2)} total=${total.toFixed(3)} ms/req non2xx=${load.non2xx}`, parts.map(([k, v]) => `${k}:${v.toFixed(3)}`).join(' '));
+  console.log(`${s.name} c=${conns} req/s=${load.requestsPerSecond.toFixed(0)} p50=${load.p50Ms.toFixed(2)} total=${total.toFixed(3)} ms/req rssEnd=${rss.toFixed(0)}MB peak=${peak.toFixed(0)}MB non2xx=${load.non2xx}`, parts.map(([k, v]) => `${k}:${v.toFixed(3)}`).join(' '));
 }
 const upstream = await startSubject('upstream', process.execPath, [...tsx, 'bench/fake-upstream.ts', '20', '0'], process.env, urlLine);
 const sdk = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);

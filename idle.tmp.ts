@@ -1,0 +1,10 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startSubject } from './bench/subject-process.js';
+import { BENCH_SECRET_KEY, prepareGateway } from './bench/seed-gateway.js';
+const { dataDir, configFile } = prepareGateway('http://127.0.0.1:9', 10_000);
+const gw = await startSubject('gateway', process.execPath, [...(process.env.GWFLAGS ?? '').split(' ').filter(Boolean), 'dist/server.js'], { ...process.env, PORT: '0', GATEWAY_DATA_DIR: dataDir, GATEWAY_CONFIG: configFile, GATEWAY_SECRET_KEY: BENCH_SECRET_KEY, LOG_LEVEL: 'info', GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123' }, (o) => /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(o)?.[1], { logFile: path.join(dataDir, 'gw.log') });
+await new Promise((r) => setTimeout(r, 3000));
+const st = readFileSync(`/proc/${gw.pid}/status`, 'utf8');
+console.log(st.split('\n').filter((l) => /VmRSS|RssAnon|RssFile|Threads/.test(l)).join(' | '));
+await gw.stop();
