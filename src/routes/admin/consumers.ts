@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { invalidField } from '../../admin/admin-errors.js';
 import { consumerView, createConsumer, deleteConsumer, listConsumers, updateConsumer, type ConsumerPatch } from '../../admin/consumers-store.js';
 import { ownTenantOnly, visibleConsumer, visibleTenant } from '../../admin/tenant-visibility.js';
-import { consumerBody, consumerPatch, consumerQuery, consumerView as consumerSchema, idParams, listOf } from './access-schemas.js';
 import { pageBody, type PageRequest } from '../../admin/list-page.js';
+import { consumerBody, consumerPatch, consumerQuery, consumerView as consumerSchema, idParams, listOf } from './access-schemas.js';
 
 interface ConsumerById {
   Params: { id: string };

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeAllowedIps, parseFutureDate } from '../../admin/access-limits.js';
 import { createKey, keyView, listKeys, revokeKey, updateKey, type KeyFields } from '../../admin/keys-store.js';
 import { visibleConsumer, visibleKey } from '../../admin/tenant-visibility.js';
-import { createdKeyView, idParams, keyBody, keyPatch, keyView as keySchema, listOf, pageQuery } from './access-schemas.js';
 import { pageBody, type PageRequest } from '../../admin/list-page.js';
+import { createdKeyView, idParams, keyBody, keyPatch, keyView as keySchema, listOf, pageQuery } from './access-schemas.js';
 
 /** The wire form: `expiresAt` arrives as ISO 8601 text. */
 type KeyBody = Partial<Omit<KeyFields, 'expiresAt'>> & { expiresAt?: string | null };

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { notFound } from '../../admin/admin-errors.js';
 import { createModel, deleteModel, findModel, listModels, modelView, updateModel, type ModelInput, type ModelPatch } from '../../admin/models-store.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 import { listOf, pageQuery } from './access-schemas.js';
 import { modelBody, modelNameParams, modelPatch, modelView as modelSchema } from './catalog-schemas.js';
-import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 /** `:name` for one path segment (a `/` sent as %2F), the hidden `*` for a name with a raw `/` in it. */
 interface ByName {

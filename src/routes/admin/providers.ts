@@ -10,9 +10,9 @@ import {
   type ProviderInput,
   type ProviderPatch,
 } from '../../admin/providers-store.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 import { idParams, listOf, pageQuery } from './access-schemas.js';
 import { providerBody, providerPatch, providerView as providerSchema } from './catalog-schemas.js';
-import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../admin/admin-errors.js';
 import { createService, deleteService, findService, listServices, serviceView, updateService, type ServiceInput, type ServicePatch } from '../../admin/services-store.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 import { idParams, listOf, pageQuery } from './access-schemas.js';
 import { serviceBody, servicePatch, serviceView as serviceSchema } from './catalog-schemas.js';
-import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };

@@ -12,9 +12,9 @@ import {
 } from '../../admin/subscriptions-store.js';
 import type { SubscriptionDecision, SubscriptionStatus } from '../../admin/subscription-transitions.js';
 import { canSeeTenant, ownTenantOnly } from '../../admin/tenant-visibility.js';
+import { pageBody, type PageRequest } from '../../admin/list-page.js';
 import { idParams, listOf } from './access-schemas.js';
 import { approveBody, decisionBody, subscriptionBody, subscriptionQuery, subscriptionView as subscriptionSchema } from './subscription-schemas.js';
-import { pageBody, type PageRequest } from '../../admin/list-page.js';
 
 interface ById {
   Params: { id: string };

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeAllowedIps } from '../../admin/access-limits.js';
 import { ownTenantOnly, visibleTenant } from '../../admin/tenant-visibility.js';
 import { createTenant, deleteTenant, listTenants, tenantView, updateTenant, type TenantInput, type TenantPatch } from '../../admin/tenants-store.js';
-import { idParams, listOf, pageQuery, tenantBody, tenantPatch, tenantView as tenantSchema } from './access-schemas.js';
 import { pageBody, type PageRequest } from '../../admin/list-page.js';
+import { idParams, listOf, pageQuery, tenantBody, tenantPatch, tenantView as tenantSchema } from './access-schemas.js';
 
 interface TenantById {
   Params: { id: string };

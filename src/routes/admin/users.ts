@@ -3,8 +3,8 @@ import { adminUserView, createAdminUser, deleteAdminUser, listAdminUsers } from 
 import { invalidField } from '../../admin/admin-errors.js';
 import { hashPassword } from '../../admin/passwords.js';
 import type { AdminRole } from '../../plugins/admin-auth.js';
-import { adminUserBody, adminUserView as adminUserSchema, idParams, listOf, pageQuery } from './access-schemas.js';
 import { pageBody, type PageRequest } from '../../admin/list-page.js';
+import { adminUserBody, adminUserView as adminUserSchema, idParams, listOf, pageQuery } from './access-schemas.js';
 
 interface CreateUser {
   Body: { username: string; password: string; role: AdminRole; tenantId?: string };
