@@ -19,10 +19,9 @@ export function chatTokenDemand(counter: TokenCounter, request: ChatRequest): To
 /** Embeddings have no output: the input's tokens (token-id arrays count one per id). */
 export function embeddingTokenDemand(counter: TokenCounter, request: EmbeddingRequest): TokenDemand {
   const inputs: unknown[] = Array.isArray(request.input) ? request.input : [request.input];
-  let promptTokens = 0;
+  let promptTokens = counter.countAll(inputs.filter((input): input is string => typeof input === 'string'));
   for (const input of inputs) {
-    if (typeof input === 'string') promptTokens += counter.count(input);
-    else if (typeof input === 'number') promptTokens += 1;
+    if (typeof input === 'number') promptTokens += 1;
     else if (Array.isArray(input)) promptTokens += input.length;
   }
   return { tokens: promptTokens, promptTokens, maxOutputTokens: 0 };

@@ -44,7 +44,7 @@ export default async function embeddingsRoutes(fastify: FastifyInstance) {
     let usage = result.usage;
     if (usage === null) {
       // The provider reports none (Gemini): count ourselves and say so (DESIGN §7).
-      const counted = inputTexts(body.input).reduce((sum, text) => sum + fastify.tokenCounter.count(text), 0);
+      const counted = fastify.tokenCounter.countAll(inputTexts(body.input));
       usage = { prompt_tokens: counted, total_tokens: counted };
       call.tokensEstimated = true;
     }
