@@ -6,7 +6,7 @@ import { convertGeminiResponse } from './convert-gemini-response.js';
 import { buildEmbedRequests, embedWithGemini } from './gemini-embeddings.js';
 import { geminiStreamEvents } from './gemini-stream.js';
 import type { GeminiGenerateRequest, GeminiResponse } from './gemini-wire-types.js';
-import { mapGeminiError } from './map-gemini-error.js';
+import { mapGeminiCallError, mapGeminiError } from './map-gemini-error.js';
 import { ThoughtSignatureStore } from './thought-signatures.js';
 
 const API_VERSION = 'v1beta';
@@ -52,7 +52,7 @@ export const createGeminiAdapter: AdapterFactory = (settings) => {
       options.signal.throwIfAborted();
       return await send();
     } catch (error) {
-      throw mapGeminiError(error, options.signal);
+      throw mapGeminiCallError(error, options.signal);
     }
   }
 

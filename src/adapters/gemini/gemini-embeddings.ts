@@ -4,6 +4,7 @@ import { invalidField, rejectUnhonouredParameters } from '../shared/unsupported-
 import type { CallOptions, EmbeddingRequest, EmbeddingResult } from '../types.js';
 import { PROVIDER_LABEL, withoutDroppedParameters } from './build-gemini-request.js';
 import type { GeminiEmbedRequest } from './gemini-wire-types.js';
+import { upstreamUnreadableAnswer } from '../shared/upstream-error.js';
 
 /** `batchEmbedContents` takes at most this many requests. */
 export const EMBEDDING_BATCH_SIZE = 100;
@@ -45,7 +46,7 @@ export async function embedWithGemini(
   const [only] = requests;
   if (requests.length === 1 && only !== undefined) {
     const response = await model.embedContent(only, requestOptions);
-    return { vectors: [response.embedding.values], usage: null };
+    return { vectors: [vectorOf(response?.embedding)], usage: null };
   }
   const vectors: number[][] = [];
   for (let start = 0; start < requests.length; start += EMBEDDING_BATCH_SIZE) {
@@ -53,12 +54,20 @@ export async function embedWithGemini(
     requestOptions.signal?.throwIfAborted();
     const batch = requests.slice(start, start + EMBEDDING_BATCH_SIZE);
     const response = await model.batchEmbedContents({ requests: batch }, requestOptions);
+    if (!Array.isArray(response?.embeddings)) throw upstreamUnreadableAnswer('it holds no list of embeddings');
     if (response.embeddings.length !== batch.length) {
       throw new GatewayError('upstream_error', `The provider returned ${response.embeddings.length} embeddings for ${batch.length} inputs.`, {
         hint: 'Retry later; if it persists, a platform admin should check the provider.',
       });
     }
-    vectors.push(...response.embeddings.map((embedding) => embedding.values));
+    vectors.push(...response.embeddings.map(vectorOf));
   }
   return { vectors, usage: null };
+}
+
+/** An embedding's vector, or the provider's answer was not an embedding. */
+function vectorOf(embedding: { values?: unknown } | null | undefined): number[] {
+  const values = embedding?.values;
+  if (!Array.isArray(values) || !values.every((value) => typeof value === 'number')) throw upstreamUnreadableAnswer('an embedding without a vector of numbers');
+  return values as number[];
 }

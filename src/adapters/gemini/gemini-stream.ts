@@ -24,6 +24,7 @@ export async function* geminiStreamEvents(chunks: AsyncIterable<GeminiResponse>,
   let blocked = false;
 
   for await (const chunk of chunks) {
+    if (chunk === null || typeof chunk !== 'object') throw upstreamStreamError('malformed', 'a stream chunk that is not a response object');
     if (chunk.error !== undefined) {
       throw upstreamStreamError(chunk.error.status ?? `HTTP ${chunk.error.code ?? 'error'}`, chunk.error.message ?? 'no message');
     }
@@ -50,8 +51,14 @@ export async function* geminiStreamEvents(chunks: AsyncIterable<GeminiResponse>,
     }
   }
 
+  // Gemini puts a finishReason on each candidate's last chunk: a stream that ended without one
+  // (a dropped connection, an empty body) is cut short, and must not reach the client as a
+  // complete answer.
+  if (!blocked && (choices.size === 0 || [...choices.values()].every((progress) => progress.finishReason === undefined))) {
+    throw upstreamStreamError('incomplete_stream', 'the stream ended before Gemini finished its answer');
+  }
   if (choices.size === 0) {
-    yield { type: 'finish', reason: blocked ? 'content_filter' : 'stop' };
+    yield { type: 'finish', reason: 'content_filter' };
   }
   for (const [choice, progress] of [...choices].sort(([a], [b]) => a - b)) {
     const reason: FinishReason = mapGeminiFinishReason(progress.finishReason, progress.toolCalls > 0);

@@ -5,7 +5,7 @@ import {
   type ErrorDetails,
 } from '@google/generative-ai';
 import { isGatewayError } from '../../errors.js';
-import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable } from '../shared/upstream-error.js';
+import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable, upstreamUnreadableAnswer } from '../shared/upstream-error.js';
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
 
@@ -22,6 +22,18 @@ export function mapGeminiError(error: unknown, signal: AbortSignal): unknown {
   if (error instanceof GoogleGenerativeAIFetchError) return fromHttpFailure(error);
   if (error instanceof GoogleGenerativeAIError) return fromSdkFailure(error);
   return error;
+}
+
+/**
+ * What to throw for an error raised inside the SDK's request call. The SDK parses and reads the
+ * answer without checking it: a 200 with HTML throws a SyntaxError (which the error handler
+ * would take for the caller's bad JSON), a JSON `null` a TypeError (a 500). Raised there, both
+ * are the provider's answer failing to be one.
+ */
+export function mapGeminiCallError(error: unknown, signal: AbortSignal): unknown {
+  const mapped = mapGeminiError(error, signal);
+  if (mapped === error && (error instanceof SyntaxError || error instanceof TypeError)) return upstreamUnreadableAnswer(error.message, error);
+  return mapped;
 }
 
 function fromHttpFailure(error: GoogleGenerativeAIFetchError) {

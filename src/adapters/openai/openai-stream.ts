@@ -4,6 +4,7 @@ import type { StreamEvent, Usage } from '../types.js';
 import { convertOpenAIUsage, normalizeFinishReason } from './convert-openai-usage.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { ToolCallTracker } from './tool-call-tracker.js';
+import { upstreamStreamError } from '../shared/upstream-error.js';
 
 export function generateToolCallId(): string {
   return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
@@ -30,6 +31,7 @@ export async function* openAIStreamEvents(
     return tracker;
   };
   let usage: Usage | null = null;
+  let finished = false;
 
   try {
     for await (const chunk of chunks) {
@@ -48,6 +50,7 @@ export async function* openAIStreamEvents(
         for (const fragment of delta.tool_calls ?? []) yield* trackerFor(index).accept(fragment);
         if (choice.finish_reason) {
           yield* trackerFor(index).flush();
+          finished = true;
           yield { type: 'finish', reason: normalizeFinishReason(choice.finish_reason), ...choiceField(index) };
         }
       }
@@ -58,6 +61,10 @@ export async function* openAIStreamEvents(
   // When our signal fires, the SDK ends the iteration quietly; the gateway must still learn
   // that the stream was cut, so the abort reason is thrown as it is.
   signal.throwIfAborted();
+  // Every complete chat stream ends a choice with a finish_reason. Without one the stream was cut
+  // (a dropped connection, an empty body, a server that answered JSON to a stream request), and
+  // a made-up "stop" would pass a truncated answer, or half a tool call, off as complete.
+  if (!finished) throw upstreamStreamError('incomplete_stream', 'the stream ended before any choice finished (no finish_reason)');
   for (const tracker of trackers.values()) yield* tracker.flush();
   if (usage) yield { type: 'usage', usage };
 }

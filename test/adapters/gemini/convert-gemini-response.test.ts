@@ -61,3 +61,9 @@ t.test('a blocked prompt: one empty content_filter choice', async (t) => {
     { index: 0, message: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: 'content_filter' },
   ]);
 });
+
+t.test('a 200 that is no answer is the provider’s failure: not a response object, or no candidate and no block reason', async (t) => {
+  for (const body of [null, [], {}, { candidates: [] }, { usageMetadata: { promptTokenCount: 3 } }]) {
+    t.throws(() => convertGeminiResponse(body as unknown as GeminiResponse, new ThoughtSignatureStore()), { code: 'upstream_error', status: 502 }, JSON.stringify(body));
+  }
+});

@@ -62,9 +62,11 @@ t.test('parallel calls count 0, 1…; several candidates keep their own counters
   t.same(events.filter((event) => event.type === 'finish').map((event) => (event as { reason: string }).reason), ['tool_calls', 'length']);
 });
 
-t.test('a blocked prompt ends with content_filter; an empty stream with stop', async (t) => {
+t.test('a blocked prompt ends with content_filter; a stream cut before any finishReason is an error, not an answer', async (t) => {
   t.same(await collect([{ promptFeedback: { blockReason: 'SAFETY' } }]), [{ type: 'finish', reason: 'content_filter' }]);
-  t.same(await collect([]), [{ type: 'finish', reason: 'stop' }]);
+  await t.rejects(collect([]), { code: 'upstream_error', message: /incomplete_stream/ }, 'an empty body');
+  await t.rejects(collect(geminiTextChunks(['partial']).slice(0, 1)), { code: 'upstream_error', message: /incomplete_stream/ }, 'text, then the body ends');
+  await t.rejects(collect([null as unknown as GeminiResponse]), { code: 'upstream_error', message: /not a response object/ }, 'data: null');
 });
 
 t.test('an error chunk after text is thrown as a GatewayError', async (t) => {

@@ -88,3 +88,17 @@ t.test('when our signal fired, the quiet end of the SDK iteration becomes the ab
   const quietlyEnded = from([openaiChunk({ content: 'partial' })]);
   t.equal(await rejection(t, collect(openAIStreamEvents(quietlyEnded, controller.signal))), reason);
 });
+
+t.test('a stream that ends before any choice finished is an error, never a complete answer with a made-up finish', async (t) => {
+  const seen: unknown[] = [];
+  const cut = openAIStreamEvents(from([openaiChunk({ role: 'assistant', content: 'Hi' })]), live());
+  const error = await rejection(
+    t,
+    (async () => {
+      for await (const event of cut) seen.push(event);
+    })(),
+  );
+  t.match(error, { code: 'upstream_error', message: /incomplete_stream.*no finish_reason/ });
+  t.same(seen, [{ type: 'text', text: 'Hi' }], 'the text before the cut was delivered');
+  t.match(await rejection(t, collect(openAIStreamEvents(from([]), live()))), { code: 'upstream_error' }, 'an empty body (or a JSON answer to a stream request) too');
+});

@@ -30,6 +30,7 @@ export const anthropicSpec: ProviderSpec = {
   httpError: (status, message, headers) => anthropicError(status, errorType[status] ?? 'api_error', message, headers),
   credentialError: () => anthropicError(401, 'authentication_error', 'invalid x-api-key'),
   midStreamError: (message = 'Overloaded') => anthropicStream([...openingEvents('Hi'), anthropicMidStreamErrorFrame('overloaded_error', message)]),
+  truncatedStream: () => anthropicStream(openingEvents('Hi')),
   slowStream: (delayMs) =>
     anthropicStream(openingEvents(Array.from({ length: 100 }, (_, i) => `piece${i}`).join(' ')), { frameDelayMs: delayMs, hold: true }),
   chatPath: /^\/v1\/messages/,

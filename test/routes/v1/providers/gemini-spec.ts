@@ -27,6 +27,7 @@ export const geminiSpec: ProviderSpec = {
       : geminiError(status, geminiErrorBody(status, statusName[status] ?? 'UNKNOWN', message)),
   // Gemini answers an invalid key with HTTP 400 INVALID_ARGUMENT + API_KEY_INVALID (DESIGN §7).
   credentialError: () => geminiError(400, geminiApiKeyInvalidBody()),
+  truncatedStream: () => ({ kind: 'sse', frames: geminiSseFrames(geminiTextChunks(['Hi']).slice(0, 1)) }),
   midStreamError: (message?: string) => geminiMidStreamError(['Hi'], 500, 'INTERNAL', message),
   slowStream: (delayMs) => ({
     kind: 'sse',

@@ -17,6 +17,7 @@ export const openaiSpec: ProviderSpec = {
   fixtureUsage: { prompt_tokens: 61, completion_tokens: 16, total_tokens: 77 },
   httpError: (status, message, headers) => openaiError(status, message, headers ? { headers } : {}),
   credentialError: () => openaiError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' }),
+  truncatedStream: () => openaiStream([openaiChunk({ role: 'assistant', content: 'Hi' })], { done: false }),
   midStreamError: (message = 'The server had an error') => openaiStream([openaiChunk({ role: 'assistant', content: 'Hi' }), openaiMidStreamErrorFrame(message)], { done: false }),
   slowStream: (delayMs) =>
     openaiStream(Array.from({ length: 100 }, (_, i) => openaiChunk({ content: `piece${i} ` })), { frameDelayMs: delayMs, hold: true }),

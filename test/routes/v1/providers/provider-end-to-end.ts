@@ -108,6 +108,35 @@ ${spec.embeddings ? `  - name: embed-model\n    type: embedding\n    deployments
       t.match(pieces.join(''), /Hi/, 'what came before the error was delivered');
     });
 
+    t.test('a stream cut before the provider finished reaches the SDK as an error, never as a complete answer', async (t) => {
+      fake.enqueue(spec.truncatedStream());
+      const stream = await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }], stream: true });
+      const pieces: string[] = [];
+      const failure = await (async () => {
+        for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+      })().then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      t.ok(failure instanceof OpenAI.APIError, `the stream fails (${failure?.message})`);
+      t.match(failure?.message ?? '', /ended before/);
+      t.match(pieces.join(''), /Hi/, 'what came before was delivered');
+    });
+
+    t.test('a 200 that is not an answer (JSON null, an HTML page) is a 502 from the provider, never the caller\'s 400 or a 500', async (t) => {
+      const ask = () => client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }] });
+      fake.enqueue({ kind: 'json', body: null });
+      await expectApiError(t, ask(), OpenAI.InternalServerError, { status: 502, code: 'upstream_error', layer: 'upstream' });
+      fake.enqueue({ kind: 'sse', frames: ['<html><body>Bad gateway</body></html>'] });
+      await expectApiError(t, ask(), OpenAI.InternalServerError, { status: 502, code: 'upstream_error', layer: 'upstream' });
+      if (spec.embeddings) {
+        for (const body of [null, {}]) {
+          fake.enqueue({ kind: 'json', body });
+          await expectApiError(t, client.embeddings.create({ model: 'embed-model', input: 'x' }), OpenAI.InternalServerError, { status: 502, code: 'upstream_error', layer: 'upstream' });
+        }
+      }
+    });
+
     t.test("a mid-stream error that echoes the gateway's credential reaches the SDK without it", async (t) => {
       fake.enqueue(spec.midStreamError('Stream aborted for the key provider-secret-key'));
       const stream = await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }], stream: true });

@@ -20,6 +20,8 @@ export interface ProviderSpec {
   credentialError(): ScriptedResponse;
   /** A 200 stream that fails after one text piece, in the provider's own framing, with `message` as the provider's words. */
   midStreamError(message?: string): ScriptedResponse;
+  /** A 200 stream that sends one text piece and then ends, without the provider's own end of answer. */
+  truncatedStream(): ScriptedResponse;
   /** A 200 stream that sends one text piece every `delayMs` for a long time. */
   slowStream(delayMs: number): ScriptedResponse;
   /** The upstream path of a chat call (to find it among recorded requests). */
