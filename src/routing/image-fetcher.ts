@@ -29,7 +29,7 @@ function refused(url: string, why: string): GatewayError {
  * Downloads an image for providers that take only inline data, capped in size and time, and
  * refusing private addresses unless GATEWAY_ALLOW_PRIVATE_FETCH is true.
  */
-export function createImageFetcher(allowPrivate: boolean) {
+export function createImageFetcher(allowPrivate: boolean, timeoutMs = FETCH_TIMEOUT_MS) {
   const blocked = privateRanges();
   const isPrivate = (address: string) => {
     const mapped = address.toLowerCase().startsWith('::ffff:') ? address.slice(7) : address;
@@ -51,7 +51,7 @@ export function createImageFetcher(allowPrivate: boolean) {
       if (addresses.length === 0) throw refused(url, 'its host does not resolve');
       if (addresses.some(({ address }) => isPrivate(address))) throw refused(url, 'it resolves to a private or loopback address');
     }
-    const response = await fetch(parsed, { signal: AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]), redirect: 'error' }).catch(
+    const response = await fetch(parsed, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'error' }).catch(
       (error: unknown) => {
         if (signal.aborted) throw error;
         throw refused(url, 'the download failed');
@@ -64,10 +64,16 @@ export function createImageFetcher(allowPrivate: boolean) {
     if (declared > MAX_IMAGE_BYTES) throw refused(url, `it is larger than ${MAX_IMAGE_BYTES} bytes`);
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of response.body ?? []) {
-      size += chunk.byteLength;
-      if (size > MAX_IMAGE_BYTES) throw refused(url, `it is larger than ${MAX_IMAGE_BYTES} bytes`);
-      chunks.push(chunk);
+    try {
+      for await (const chunk of response.body ?? []) {
+        size += chunk.byteLength;
+        if (size > MAX_IMAGE_BYTES) throw refused(url, `it is larger than ${MAX_IMAGE_BYTES} bytes`);
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      // A body that trickles past the time cap (or breaks off) was a 500 'unexpected error'.
+      if (signal.aborted || error instanceof GatewayError) throw error;
+      throw refused(url, `the download broke off or took longer than ${timeoutMs / 1000} s`);
     }
     return { mimeType, base64: Buffer.concat(chunks).toString('base64') };
   };

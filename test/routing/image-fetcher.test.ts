@@ -23,3 +23,19 @@ t.test('private addresses are refused unless allowed; downloads are typed and ca
   t.same(await loose(`${url}/image.png`, signal), { mimeType: 'image/png', base64: png.toString('base64') });
   await t.rejects(loose(`${url}/page.html`, signal), { code: 'invalid_request', message: /not an image/ });
 });
+
+t.test('a download that trickles past the time cap is a 400 that says so, not a 500', async (t) => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png' });
+    const timer = setInterval(() => res.write(Buffer.from('89', 'hex')), 50);
+    res.once('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const fetchImage = createImageFetcher(true, 300);
+  await t.rejects(fetchImage(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow.png`, new AbortController().signal), {
+    code: 'invalid_request',
+    status: 400,
+    message: /took longer than 0.3 s/,
+  });
+});
