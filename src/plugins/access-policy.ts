@@ -144,14 +144,17 @@ export default fp(
       refuse(run);
     });
 
-    // Runs before the error handler: a request refused between the phases gets its `request` step.
+    // Runs before the error handler: a request refused between the phases gets its `request` step,
+    // and so does one refused after the chain by the provider's adapter (a parameter only it can
+    // judge), whose trace would otherwise show every step passed.
     fastify.addHook('onError', async (request, _reply, error) => {
       const run = request.access;
-      if (run === null || run.denial !== null || run.steps.some((step) => step.layer === 'request')) return;
+      if (run === null || run.denial !== null || run.steps.some((step) => step.layer === 'request' && step.outcome === 'deny')) return;
       if (isGatewayError(error)) {
         if (error.layer === 'request') run.steps.push({ layer: 'request', outcome: 'deny', detail: error.message });
         return;
       }
+      if (run.steps.some((step) => step.layer === 'request')) return;
       const status = (error as FastifyError).statusCode ?? 500;
       if (status >= 400 && status < 500) run.steps.push({ layer: 'request', outcome: 'deny', detail: requestDenialDetail(error as FastifyError) });
     });
