@@ -24,6 +24,9 @@ export function isPolicyDenial(call: CallRecord, statusCode: number): boolean {
 export function callOutcome(call: CallRecord, statusCode: number): CallOutcome {
   if (call.cancelled || statusCode === 499) return 'cancelled';
   if (isPolicyDenial(call, statusCode)) return 'denied';
+  // The admin API's refusals (a wrong password, an expired token, an id that does not exist) are
+  // the caller's, like the chain's: counted as errors, they would set off an error-rate alert.
+  if (statusCode >= 400 && statusCode < 500 && call.errorLayer === 'admin') return 'denied';
   // A stream that failed after its 200 carries the error code in the record only.
   if (call.errorCode !== null || statusCode >= 400) return 'error';
   return 'ok';

@@ -110,3 +110,11 @@ t.test('GATEWAY_METRICS_TOKEN protects /metrics', async (t) => {
   const samples = await scrape(gw, { authorization: `Bearer ${token}` });
   t.ok(samples.length > 0, 'the right token gets the metrics');
 });
+
+t.test("the admin API's refusals (no token, an unknown id) count as denied, not as gateway errors", async (t) => {
+  const { gw } = await gatewayWithCaller(t);
+  t.equal((await fetch(`${gw.origin}/admin/tenants`)).status, 401);
+  const after = await scrape(gw);
+  t.equal(sampleValue(after, 'gateway_requests_total', { endpoint: 'admin', status: '401', outcome: 'denied' }), 1);
+  t.equal(sampleValue(after, 'gateway_requests_total', { endpoint: 'admin', outcome: 'error' }), 0);
+});
