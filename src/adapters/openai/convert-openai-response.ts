@@ -41,7 +41,8 @@ function toChoice(choice: ChatCompletion.Choice, position: number): ChatChoice {
 /** A non-streamed chat.completion → the gateway's ChatResult. */
 export function convertOpenAIResponse(completion: ChatCompletion): ChatResult {
   // A misconfigured base URL often answers 200 with an HTML page or another API's JSON.
-  if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
+  // An empty choices list is no answer either (a stream request answered by a server without choices).
+  if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices) || completion.choices.length === 0) {
     throw new GatewayError('upstream_error', 'The provider answered with something that is not a chat completion.', {
       hint: "A platform admin should check the provider's base URL (it must end where /chat/completions is appended).",
     });

@@ -42,4 +42,5 @@ t.test('something that is not a chat completion is an upstream_error', async (t)
   const notACompletion = '<html>Welcome to nginx</html>' as unknown as ChatCompletion;
   t.throws(() => convertOpenAIResponse(notACompletion), GatewayError);
   t.throws(() => convertOpenAIResponse({ object: 'list' } as unknown as ChatCompletion), { code: 'upstream_error' });
+  t.throws(() => convertOpenAIResponse({ object: 'chat.completion', choices: [] } as unknown as ChatCompletion), { code: 'upstream_error' }, 'no choice at all: no answer');
 });
