@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unsupportedParameter } from '../shared/unsupported-parameters.js';
 import type { AdapterFactory, ChatRequest, ChatResult, EmbeddingRequest, StreamEvent } from '../types.js';
 import { generateMockReply, type MockReply } from './generate-mock-reply.js';
 import { mockEmbedding } from './mock-embedding.js';
@@ -7,8 +8,10 @@ import { countMockTokens, mockUsage } from './mock-usage.js';
 /**
  * The offline, deterministic `mock` provider: serves any upstream model name, needs no base URL
  * or key. Options: `latencyMs` (before the answer), `chunkDelayMs` (between streamed chunks),
- * `reply` (a fixed text), `dimensions` (embedding size, default 16). Sampling parameters are
- * accepted and have no effect.
+ * `reply` (a fixed text), `dimensions` (embedding size, default 16). Sampling parameters, and
+ * parameters it does not know, are accepted and have no effect: the mock stands in for any model.
+ * What would change the answer's shape, several choices or log probabilities, it cannot give:
+ * those are refused, as a real provider's adapter refuses what it cannot honour.
  */
 interface MockOptions {
   latencyMs: number;
@@ -25,6 +28,15 @@ function readOptions(options: Record<string, unknown> | undefined): MockOptions 
     reply: typeof options?.reply === 'string' ? options.reply : undefined,
     dimensions: Math.max(1, Math.floor(number(options?.dimensions, 16))),
   };
+}
+
+const MOCK_LABEL = 'the mock provider';
+
+function refuseShapeChanges(request: ChatRequest, dropParams: ReadonlySet<string>): void {
+  const { n, logprobs, top_logprobs: topLogprobs } = request as ChatRequest & { n?: unknown; logprobs?: unknown; top_logprobs?: unknown };
+  if (typeof n === 'number' && n > 1 && !dropParams.has('n')) throw unsupportedParameter('n', MOCK_LABEL, 'it returns one choice');
+  if (logprobs === true && !dropParams.has('logprobs')) throw unsupportedParameter('logprobs', MOCK_LABEL, 'it has no log probabilities');
+  if (typeof topLogprobs === 'number' && topLogprobs > 0 && !dropParams.has('top_logprobs')) throw unsupportedParameter('top_logprobs', MOCK_LABEL, 'it has no log probabilities');
 }
 
 function replyText(reply: MockReply): string {
@@ -46,6 +58,7 @@ export const createMockAdapter: AdapterFactory = (settings) => {
 
   return {
     async chat(request, call): Promise<ChatResult> {
+      refuseShapeChanges(request, call.dropParams);
       await pause(options.latencyMs, call.signal);
       const reply = generateMockReply(request, options.reply);
       return {
@@ -69,6 +82,7 @@ export const createMockAdapter: AdapterFactory = (settings) => {
     },
 
     async chatStream(request: ChatRequest, call) {
+      refuseShapeChanges(request, call.dropParams);
       await pause(options.latencyMs, call.signal);
       const reply = generateMockReply(request, options.reply);
       async function* events(): AsyncGenerator<StreamEvent> {
