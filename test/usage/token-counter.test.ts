@@ -12,6 +12,19 @@ const samples = [
   'Привет, мир! 🚀🚀 émojis and accents: naïve café',
 ];
 
+/** Every piece the counter hands the encoder, (building the encoder first). */
+function recordPieces(counter: TokenCounter): string[] {
+  counter.count('build');
+  const pieces: string[] = [];
+  const encoder = (counter as unknown as { encoder: { encode(text: string, ...rest: unknown[]): number[] } }).encoder;
+  const original = encoder.encode.bind(encoder);
+  encoder.encode = (piece: string, ...rest: unknown[]) => {
+    pieces.push(piece);
+    return original(piece, ...rest);
+  };
+  return pieces;
+}
+
 t.test('counts exactly as the unmodified o200k encoder does (the decode table it drops is not used to count)', async (t) => {
   const reference = new Tiktoken(o200kBase as TiktokenBPE);
   const counter = new TokenCounter();
@@ -39,13 +52,7 @@ t.test('a long text is counted in windows and extrapolated: close to the exact c
   const exact = reference.encode(text).length;
   const counted = counter.count(text);
   t.ok(Math.abs(counted - exact) / exact < 0.05, `within 5 %: ${counted} against ${exact}`);
-  const windows: string[] = [];
-  const encoder = (counter as unknown as { encoder: { encode(text: string, ...rest: unknown[]): number[] } }).encoder;
-  const original = encoder.encode.bind(encoder);
-  encoder.encode = (piece: string, ...rest: unknown[]) => {
-    windows.push(piece);
-    return original(piece, ...rest);
-  };
+  const windows = recordPieces(counter);
   counter.count(text);
   t.equal(windows.length, 4, 'four windows');
   t.ok(windows.every((piece) => piece.length <= 1_024), 'of at most 1,024 characters each, whatever the text’s length');
@@ -53,18 +60,6 @@ t.test('a long text is counted in windows and extrapolated: close to the exact c
   t.equal(windows[3], text.slice(text.length - 1_024), 'the last at the end');
 });
 
-/** Every piece the counter hands the encoder, for the tests below. */
-function recordPieces(counter: TokenCounter): string[] {
-  counter.count('build');
-  const pieces: string[] = [];
-  const encoder = (counter as unknown as { encoder: { encode(text: string, ...rest: unknown[]): number[] } }).encoder;
-  const original = encoder.encode.bind(encoder);
-  encoder.encode = (piece: string, ...rest: unknown[]) => {
-    pieces.push(piece);
-    return original(piece, ...rest);
-  };
-  return pieces;
-}
 
 const longestRun = (piece: string) => Math.max(0, ...[...piece.matchAll(/\S+|\s+/g)].map((match) => match[0].length));
 
