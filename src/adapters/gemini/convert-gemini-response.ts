@@ -3,7 +3,7 @@ import { convertGeminiUsage } from './convert-gemini-usage.js';
 import type { GeminiCandidate, GeminiResponse } from './gemini-wire-types.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import type { ThoughtSignatureStore } from './thought-signatures.js';
-import { upstreamUnreadableAnswer } from '../shared/upstream-error.js';
+import { ANSWER_NOT_READABLE, unreadableAnswer } from '../shared/provider-failure.js';
 
 /** Issues the id of each tool call and remembers its thought signature. */
 export type ToolCallIssuer = Pick<ThoughtSignatureStore, 'issueToolCall'>;
@@ -15,10 +15,10 @@ export type ToolCallIssuer = Pick<ThoughtSignatureStore, 'issueToolCall'>;
  * choice, as OpenAI does.
  */
 export function convertGeminiResponse(response: GeminiResponse, toolCalls: ToolCallIssuer): ChatResult {
-  if (response === null || typeof response !== 'object' || Array.isArray(response)) throw upstreamUnreadableAnswer('it is not a Gemini response object');
+  if (response === null || typeof response !== 'object' || Array.isArray(response)) throw unreadableAnswer(ANSWER_NOT_READABLE, 'it is not a Gemini response object', undefined);
   // No candidate and no block reason: nothing was answered, and an empty "stop" would pass that off as an answer.
   if ((response.candidates ?? []).length === 0 && response.promptFeedback?.blockReason === undefined) {
-    throw upstreamUnreadableAnswer('it holds no candidate and no reason for having none');
+    throw unreadableAnswer(ANSWER_NOT_READABLE, 'it holds no candidate and no reason for having none', undefined);
   }
   const candidates = [...(response.candidates ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const choices =

@@ -4,7 +4,7 @@ import { invalidField, rejectUnhonouredParameters } from '../shared/unsupported-
 import type { CallOptions, EmbeddingRequest, EmbeddingResult } from '../types.js';
 import { PROVIDER_LABEL, withoutDroppedParameters } from './build-gemini-request.js';
 import type { GeminiEmbedRequest } from './gemini-wire-types.js';
-import { upstreamUnreadableAnswer } from '../shared/upstream-error.js';
+import { ANSWER_NOT_READABLE, unreadableAnswer } from '../shared/provider-failure.js';
 
 /** `batchEmbedContents` takes at most this many requests. */
 export const EMBEDDING_BATCH_SIZE = 100;
@@ -54,7 +54,7 @@ export async function embedWithGemini(
     requestOptions.signal?.throwIfAborted();
     const batch = requests.slice(start, start + EMBEDDING_BATCH_SIZE);
     const response = await model.batchEmbedContents({ requests: batch }, requestOptions);
-    if (!Array.isArray(response?.embeddings)) throw upstreamUnreadableAnswer('it holds no list of embeddings');
+    if (!Array.isArray(response?.embeddings)) throw unreadableAnswer(ANSWER_NOT_READABLE, 'it holds no list of embeddings', undefined);
     if (response.embeddings.length !== batch.length) {
       throw new GatewayError('upstream_error', `The provider returned ${response.embeddings.length} embeddings for ${batch.length} inputs.`, {
         hint: 'Retry later; if it persists, a platform admin should check the provider.',
@@ -68,6 +68,6 @@ export async function embedWithGemini(
 /** An embedding's vector, or the provider's answer was not an embedding. */
 function vectorOf(embedding: { values?: unknown } | null | undefined): number[] {
   const values = embedding?.values;
-  if (!Array.isArray(values) || !values.every((value) => typeof value === 'number')) throw upstreamUnreadableAnswer('an embedding without a vector of numbers');
+  if (!Array.isArray(values) || !values.every((value) => typeof value === 'number')) throw unreadableAnswer(ANSWER_NOT_READABLE, 'an embedding without a vector of numbers', undefined);
   return values as number[];
 }

@@ -5,7 +5,8 @@ import {
   type ErrorDetails,
 } from '@google/generative-ai';
 import { isGatewayError } from '../../errors.js';
-import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable, upstreamUnreadableAnswer } from '../shared/upstream-error.js';
+import { ANSWER_NOT_READABLE, unreadableAnswer } from '../shared/provider-failure.js';
+import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable } from '../shared/upstream-error.js';
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
 
@@ -32,7 +33,7 @@ export function mapGeminiError(error: unknown, signal: AbortSignal): unknown {
  */
 export function mapGeminiCallError(error: unknown, signal: AbortSignal): unknown {
   const mapped = mapGeminiError(error, signal);
-  if (mapped === error && (error instanceof SyntaxError || error instanceof TypeError)) return upstreamUnreadableAnswer(error.message, error);
+  if (mapped === error && (error instanceof SyntaxError || error instanceof TypeError)) return unreadableAnswer(ANSWER_NOT_READABLE, error.message, error);
   return mapped;
 }
 

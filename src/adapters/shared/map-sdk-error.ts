@@ -1,6 +1,6 @@
 import { isGatewayError } from '../../errors.js';
 import { isAbortError, upstreamErrorFromStatus, upstreamStreamError, upstreamUnreachable } from './upstream-error.js';
-import { type FailurePhase, retryAfterSeconds, rootCauseText, sdkTimeout, truncateProviderMessage, unreadableAnswer } from './provider-failure.js';
+import { ANSWER_NOT_READABLE, type FailurePhase, retryAfterSeconds, rootCauseText, sdkTimeout, truncateProviderMessage, unreadableAnswer } from './provider-failure.js';
 
 /** What the Stainless-generated SDKs (openai, @anthropic-ai/sdk) put on an API error alike. */
 export interface SdkApiError extends Error {
@@ -54,6 +54,6 @@ export function mapSdkError<E extends SdkApiError>(kit: SdkErrorKit<E>, error: u
   const detail = error instanceof Error ? rootCauseText(error) : String(error);
   if (phase === 'stream') return upstreamStreamError('connection_lost', `the stream broke off (${truncateProviderMessage(detail)})`);
   // An error the SDK raised on its own side, or an answer body that could not be read or parsed.
-  const what = error instanceof kit.baseError ? 'The provider call failed' : "The provider's answer could not be read";
+  const what = error instanceof kit.baseError ? 'The provider call failed' : ANSWER_NOT_READABLE;
   return unreadableAnswer(what, detail, error);
 }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors.js';
+import { redactSecretText } from '../../secrets/redact-secrets.js';
 
 /**
  * Pieces every SDK-based adapter needs to describe a provider failure. The Stainless SDKs
@@ -44,9 +45,12 @@ export function sdkTimeout(cause: unknown): GatewayError {
   });
 }
 
+/** What `unreadableAnswer` says of a provider's answer that is not one (HTML, `null`, fields missing). */
+export const ANSWER_NOT_READABLE = "The provider's answer could not be read";
+
 /** A client-side SDK failure, or an answer body that could not be read or parsed. */
 export function unreadableAnswer(what: string, detail: string, cause: unknown): GatewayError {
-  return new GatewayError('upstream_error', `${what}: ${truncateProviderMessage(detail)}`, {
+  return new GatewayError('upstream_error', `${what}: ${redactSecretText(truncateProviderMessage(detail))}`, {
     hint: 'Retry later; if it persists, a platform admin should check the provider (the call log has the details).',
     cause,
   });

@@ -72,18 +72,6 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
 }
 
 /** An error event after the provider had answered 200 (mid-stream). */
-/**
- * A provider answered 200 with something that is not the answer it should be (an HTML page, a
- * JSON `null`, an object without the fields the protocol promises). The provider's failure, not
- * the caller's: a 502, never a 400 about the caller's body, never a 500.
- */
-export function upstreamUnreadableAnswer(detail: string, cause?: unknown): GatewayError {
-  return new GatewayError('upstream_error', `The provider's answer could not be read: ${redactSecretText(detail)}`, {
-    hint: "Retry later; if it persists, a platform admin should check the provider's base URL and the model's kind.",
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
 export function upstreamStreamError(providerType: string, providerMessage: string): GatewayError {
   return new GatewayError(
     /rate_limit|resource_exhausted/i.test(providerType) ? 'upstream_rate_limited' : 'upstream_error',
