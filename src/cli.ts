@@ -62,7 +62,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const found = findCommand(commands, argv);
-  if (found === undefined) throw usageError(`Unknown command '${argv.slice(0, 2).join(' ')}'.`);
+  if (found === undefined) {
+    // `gateway keys` names a group: say which subcommands it has, not that it does not exist.
+    const group = commands.filter((command) => command.path.length > 1 && command.path[0] === argv[0]).map((command) => command.path.join(' '));
+    if (group.length > 0 && (argv.length === 1 || argv[1]?.startsWith('-'))) throw usageError(`'gateway ${argv[0]}' needs a subcommand: ${group.map((name) => `gateway ${name}`).join(', ')}.`);
+    throw usageError(`Unknown command '${argv.slice(0, 2).join(' ')}'.`);
+  }
   const { command, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
   try {

@@ -18,6 +18,11 @@ t.test('help, unknown commands and wrong arguments', async (t) => {
   t.match(unknown.stderr, /Unknown command 'frobnicate'/);
   t.match(unknown.stderr, /gateway help/);
 
+  const group = await runCli(['subscriptions']);
+  t.equal(group.code, 2, 'a command group without its subcommand is a usage error');
+  t.match(group.stderr, /'gateway subscriptions' needs a subcommand: gateway subscriptions list, gateway subscriptions approve/);
+  t.match((await runCli(['keys'])).stderr, /needs a subcommand: gateway keys create/);
+
   const badOption = await runCli(['migrate', '--pending']);
   t.equal(badOption.code, 2, 'an option of another command is refused');
   t.match(badOption.stderr, /gateway migrate: .*--pending/);
