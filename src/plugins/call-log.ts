@@ -1,9 +1,11 @@
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthFailureSampler } from '../call-log/auth-failure-sampler.js';
 import { CallLogRecorder } from '../call-log/call-log-recorder.js';
 import type { CallLogStats } from '../call-log/call-log-writer.js';
 import { ThreadedCallLogWriter } from '../call-log/threaded-call-log-writer.js';
+import { normalizeClientIp } from '../policy/ip-allow-list.js';
 
 export interface CallLogCounters extends CallLogStats {
   /** Unauthenticated failures counted into a sampled row instead of getting their own. */
@@ -130,6 +132,8 @@ export default fp(
       if (trace == null || trace.ended) return undefined;
       trace.ended = true;
       const agent = request.headers['user-agent'];
+      // Through a trusted proxy this is what its X-Forwarded-For says: kept only when it is an address.
+      const clientIp = request.ip === undefined ? '' : normalizeClientIp(request.ip);
       return recorder.record({
         requestId: request.id,
         startedAt: trace.startedAt,
@@ -138,7 +142,7 @@ export default fp(
         // The connection closed before the last byte: the client went away (or shutdown cut it).
         cancelled: connectionClosed && !reply.raw.writableFinished,
         latencyMs: performance.now() - trace.startedMono,
-        clientIp: request.ip ?? null,
+        clientIp: isIP(clientIp) === 0 ? null : clientIp,
         userAgent: typeof agent === 'string' ? agent : null,
         requestBody: options.captureBodies ? request.body : undefined,
         responsePayload: trace.responsePayload,

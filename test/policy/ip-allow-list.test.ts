@@ -2,6 +2,7 @@ import t from 'tap';
 import OpenAI from 'openai';
 import { IpAllowList, compileAllowList, normalizeClientIp } from '../../src/policy/ip-allow-list.js';
 import { expectApiError } from '../helpers/expect-api-error.js';
+import { platformAdmin, startAdminGateway } from '../helpers/admin.js';
 import { startGateway } from '../helpers/gateway.js';
 import { seedKey } from '../helpers/seed-access.js';
 import { sdkClient } from './access-world.js';
@@ -51,4 +52,27 @@ t.test('with the loopback proxy trusted, the forwarded address counts', async (t
     OpenAI.PermissionDeniedError,
     { code: 'ip_not_allowed' },
   );
+});
+
+t.test('a forwarded address that is no IP address matches no list, and is neither repeated nor logged as one', async (t) => {
+  const gw = await startAdminGateway(t, { env: { GATEWAY_TRUSTED_PROXIES: '127.0.0.0/8,::1' } });
+  const key = seedKey(gw.app.db, gw.caller.consumerId, { allowedIps: ['203.0.113.0/24'] });
+  gw.app.stateChanged();
+  const error = await expectApiError(
+    t,
+    sdkClient(gw.baseURL, key.secret, 'garbage<script>').chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': 'req_forwarded_garbage' } }),
+    OpenAI.PermissionDeniedError,
+    { code: 'ip_not_allowed' },
+  );
+  t.match(error?.message, /not an IP address/);
+  t.notMatch(error?.message, /garbage/, 'the forwarded text is not repeated');
+  const admin = await platformAdmin(gw);
+  let row: { clientIp: string | null } | undefined;
+  for (let waited = 0; row === undefined && waited < 5_000; waited += 50) {
+    const found = await admin.get<{ clientIp: string | null }>('/admin/logs/req_forwarded_garbage');
+    if (found.status === 200) row = found.body;
+    else await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  t.ok(row, 'the call has its row');
+  t.equal(row?.clientIp, null, 'no client IP rather than the text');
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { GatewayError } from '../../errors.js';
 import { deny, pass, principalOf, skip, type PolicyStep } from '../chain-types.js';
 import { normalizeClientIp } from '../ip-allow-list.js';
@@ -18,6 +19,15 @@ export const ipRules: PolicyStep = {
     const given = context.query.ip;
     if (given === undefined) return skip(`not checked: no client IP given (the ${lists.join(' and the ')} ${lists.length > 1 ? 'have' : 'has'} an IP allow-list)`);
     const ip = normalizeClientIp(given);
+    // A trusted proxy's X-Forwarded-For can hold anything: text that is no address matches no
+    // list, and is not repeated to the caller.
+    if (isIP(ip) === 0) {
+      return deny(
+        new GatewayError('ip_not_allowed', `The client address reported for this call is not an IP address, so it matches no IP allow-list of the ${lists.join(' or the ')}.`, {
+          hint: `Call from an allowed network; an operator should check what the trusted proxy writes into X-Forwarded-For. ${proxyNote}`,
+        }),
+      );
+    }
     if (key.ipAllowList !== null && !key.ipAllowList.allows(ip)) {
       return deny(
         new GatewayError('ip_not_allowed', `Client IP ${ip} is not in the IP allow-list of API key ${key.id}.`, {
