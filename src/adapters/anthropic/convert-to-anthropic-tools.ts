@@ -25,10 +25,16 @@ export function convertToAnthropicTools(
     if (typeof request.tool_choice === 'object' && request.tool_choice !== null) {
       throw invalidField('tool_choice', "'tool_choice' names a function, but the request has no tools.");
     }
-    // A string tool_choice or parallel_tool_calls without tools has nothing to act on.
+    // A call cannot be required with nothing to call (Gemini's adapter and OpenAI refuse it too).
+    if (request.tool_choice === 'required') throw invalidField('tool_choice', "tool_choice 'required' needs at least one tool in 'tools'.");
+    // 'auto', 'none' or parallel_tool_calls without tools have nothing to act on.
     return { tools: undefined, toolChoice: undefined };
   }
-  return { tools, toolChoice: convertToolChoice(request.tool_choice, request.parallel_tool_calls === false) };
+  const choice = request.tool_choice;
+  if (typeof choice === 'object' && choice !== null && typeof choice.function?.name === 'string' && !tools.some((tool) => tool.name === choice.function.name)) {
+    throw invalidField('tool_choice', `tool_choice names the function '${choice.function.name}', which is not in 'tools'.`);
+  }
+  return { tools, toolChoice: convertToolChoice(choice, request.parallel_tool_calls === false) };
 }
 
 function convertTools(tools: ChatRequest['tools']): Tool[] | undefined {

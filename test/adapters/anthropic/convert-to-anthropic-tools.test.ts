@@ -55,6 +55,9 @@ t.test('without tools there is nothing to choose from', async (t) => {
 t.test('tools and choices Anthropic cannot take are 400s naming the field', async (t) => {
   const cases: Array<{ request: Parameters<typeof convertToAnthropicTools>[0]; code: string; param: string }> = [
     { request: { tool_choice: { type: 'function', function: { name: 'weather' } } }, code: 'invalid_request', param: 'tool_choice' },
+    // A call required with nothing to call, or of a function that is not offered.
+    { request: { tool_choice: 'required' }, code: 'invalid_request', param: 'tool_choice' },
+    { request: { tools: [weather], tool_choice: { type: 'function', function: { name: 'forecast' } } }, code: 'invalid_request', param: 'tool_choice' },
     { request: { tools: [weather, { type: 'custom', custom: {} } as unknown as ToolDefinition] }, code: 'unsupported_parameter', param: 'tools[1].type' },
     { request: { tools: [{ type: 'function', function: { name: '' } }] }, code: 'invalid_request', param: 'tools[0].function.name' },
     {
