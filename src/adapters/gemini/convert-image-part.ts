@@ -1,7 +1,13 @@
-import { GatewayError } from '../../errors.js';
+import { GatewayError, isGatewayError } from '../../errors.js';
 import { invalidField } from '../shared/unsupported-parameters.js';
 import type { ProviderSettings } from '../types.js';
 import type { GeminiPart } from './gemini-wire-types.js';
+
+/** The fetcher cannot know where in the request its URL was: a refusal of it names the part. */
+function atParam(error: unknown, param: string): unknown {
+  if (!isGatewayError(error) || error.layer !== 'request') return error;
+  return new GatewayError(error.code, error.message, { param, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+}
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 
@@ -24,7 +30,12 @@ export async function convertImageUrl(url: string, param: string, context: Image
         hint: 'Inline the image as data:<mime>;base64,… or ask a platform admin to enable image downloads.',
       });
     }
-    const image = await context.fetchImage(url, context.signal);
+    let image: { mimeType: string; base64: string };
+    try {
+      image = await context.fetchImage(url, context.signal);
+    } catch (error) {
+      throw atParam(error, param);
+    }
     return { inlineData: { mimeType: image.mimeType, data: image.base64 } };
   }
   throw invalidField(param, `The image URL at '${param}' must be an http(s) or data: URL.`);

@@ -95,7 +95,7 @@ async function userPart(part: ContentPart, param: string, context: ImageContext)
   if (part.type === 'image_url') {
     const url = (part as ImagePart).image_url?.url;
     if (typeof url !== 'string') throw invalidField(`${param}.image_url.url`, `'${param}.image_url.url' must be a string.`);
-    return convertImageUrl(url, `${param}.image_url`, context);
+    return convertImageUrl(url, `${param}.image_url.url`, context);
   }
   throw new GatewayError('unsupported_parameter', `The content part type '${part.type}' at '${param}' is not supported by Gemini.`, {
     param,

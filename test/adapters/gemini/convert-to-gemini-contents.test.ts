@@ -104,6 +104,16 @@ t.test('images: data URLs inline, http(s) URLs through fetchImage', async (t) =>
   t.same(fetched, ['https://example.com/cat.jpg']);
 });
 
+t.test("a download the gateway's fetcher refuses names the part whose URL it was, as every other image error does", async (t) => {
+  const refusing = context({
+    fetchImage: async (url) => {
+      throw new GatewayError('invalid_request', `The image URL ${url} cannot be fetched: it resolves to a private address.`, { param: 'messages', hint: 'Send the image inline.' });
+    },
+  });
+  const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'http://10.0.0.1/a.png' } }] }];
+  await t.rejects(convertToGeminiContents(messages, refusing), { code: 'invalid_request', param: 'messages[0].content[1].image_url.url', hint: 'Send the image inline.', message: /private address/ });
+});
+
 t.test('requests that cannot be translated are 400s naming the field', async (t) => {
   const cases: Array<{ name: string; messages: ChatMessage[]; code: string; param: string }> = [
     {
@@ -128,7 +138,7 @@ t.test('requests that cannot be translated are 400s naming the field', async (t)
       name: 'an http image without a fetcher',
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
       code: 'unsupported_parameter',
-      param: 'messages[0].content[0].image_url',
+      param: 'messages[0].content[0].image_url.url',
     },
     {
       name: 'an audio part',
@@ -146,7 +156,7 @@ t.test('requests that cannot be translated are 400s naming the field', async (t)
       name: 'a malformed data URL',
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:;base64' } }] }],
       code: 'invalid_request',
-      param: 'messages[0].content[0].image_url',
+      param: 'messages[0].content[0].image_url.url',
     },
   ];
   for (const testCase of cases) {

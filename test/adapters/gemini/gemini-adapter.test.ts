@@ -205,7 +205,7 @@ t.test('Gemini adapter against the fake upstream', async (t) => {
     await withFetcher.chat(request, callOptions());
     t.same(fetched, ['https://img.example/cat.jpg']);
     t.same((gemini.requests.at(-1)!.body as { contents: unknown[] }).contents, [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/jpeg', data: '/9j/' } }] }]);
-    await t.rejects(adapter.chat(request, callOptions()), { code: 'unsupported_parameter', param: 'messages[0].content[0].image_url' });
+    await t.rejects(adapter.chat(request, callOptions()), { code: 'unsupported_parameter', param: 'messages[0].content[0].image_url.url' });
   });
 
   t.test('embeddings: one input → embedContent, several → batches of 100', async (t) => {
