@@ -5,6 +5,7 @@ import adminAuth from './plugins/admin-auth.js';
 import adminBootstrap from './plugins/admin-bootstrap.js';
 import callLog from './plugins/call-log.js';
 import connectionDrain from './plugins/connection-drain.js';
+import deploymentCheck from './plugins/deployment-check.js';
 import errorHandler from './plugins/error-handler.js';
 import jsonBody from './plugins/json-body.js';
 import limits from './plugins/limits.js';
@@ -34,6 +35,7 @@ export const gatewayApp = fp(
   async function gateway(fastify: FastifyInstance, options: GatewayOptions) {
     const { env } = options;
     fastify.decorate('draining', false);
+    fastify.decorate('cuttingConnections', false);
     await fastify.register(validation, { compilers: options.schemaCompilers });
     await fastify.register(requestContext);
     await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });
@@ -66,6 +68,7 @@ export const gatewayApp = fp(
     await fastify.register(connectionDrain);
     // The decision chain on /v1 (after the call log and metrics, whose onRequest must see denied calls too).
     await fastify.register(accessPolicy);
+    await fastify.register(deploymentCheck);
     // The chain's last step (rate, token, budget limits) and @fastify/rate-limit: after the chain, before the routes.
     await fastify.register(limits, {
       redisUrl: env.REDIS_URL,

@@ -42,6 +42,8 @@ export function installGracefulShutdown(app: FastifyInstance, graceMs: number): 
       let cut = false;
       const deadline = setTimeout(() => {
         cut = true;
+        // Read by the call log: these calls end because the gateway cut them, not their clients.
+        app.cuttingConnections = true;
         app.log.warn({ graceMs }, 'grace period over: cutting the connections of calls still running');
         app.server.closeAllConnections();
       }, graceMs);

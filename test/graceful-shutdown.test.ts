@@ -2,6 +2,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import t from 'tap';
+import { eq } from 'drizzle-orm';
+import { explainCall } from '../src/cli/explain-call.js';
+import { openDatabase } from '../src/db/client.js';
+import { callLogs } from '../src/db/schema.js';
 import { FLUSH_MARGIN_MS } from '../src/graceful-shutdown.js';
 import { exited, startChildGateway } from './helpers/child-gateway.js';
 
@@ -107,5 +111,11 @@ t.test('past the grace period the remaining stream is cut and the process still 
   t.ok(took < graceMs + FLUSH_MARGIN_MS + 3_000, `and the process was gone by the hard limit (${took} ms)`);
   t.not(text, reply, 'the answer was not complete');
   t.match(output.text, /grace period over: cutting the connections/);
-  t.match(loggedCall(dataDir, response.headers.get('x-request-id')), { outcome: 'cancelled' }, 'the cut call is logged as cancelled (it was flushed too)');
+  const requestId = response.headers.get('x-request-id') ?? '';
+  t.match(loggedCall(dataDir, requestId), { outcome: 'cancelled' }, 'the cut call is logged as cancelled (it was flushed too)');
+  const { db, close } = openDatabase(dataDir);
+  const row = db.select().from(callLogs).where(eq(callLogs.requestId, requestId)).get();
+  close();
+  t.match(row, { errorCode: 'service_unavailable', layer: 'gateway' }, "the row names the gateway's own cut");
+  if (row !== undefined) t.match(explainCall(row), /Outcome: cancelled: the gateway cut the call when its shutdown grace period/, '`why` does not blame the client');
 });

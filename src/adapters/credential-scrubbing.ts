@@ -23,7 +23,10 @@ export function scrubbingCredential(adapter: ProviderAdapter, credential: string
     chat: (request, options) => adapter.chat(request, options).catch(rethrowScrubbed),
     chatStream: (request, options) => adapter.chatStream(request, options).then((events) => scrubbingStream(events, rethrowScrubbed), rethrowScrubbed),
   };
-  const { embed, close } = adapter;
+  // A check judges the request alone and never reaches the provider: nothing of its key to scrub.
+  const { checkChat, checkEmbed, embed, close } = adapter;
+  if (checkChat !== undefined) scrubbed.checkChat = (request, options) => checkChat.call(adapter, request, options);
+  if (checkEmbed !== undefined) scrubbed.checkEmbed = (request, options) => checkEmbed.call(adapter, request, options);
   if (embed !== undefined) scrubbed.embed = (request, options) => embed.call(adapter, request, options).catch(rethrowScrubbed);
   if (close !== undefined) scrubbed.close = () => close.call(adapter);
   return scrubbed;

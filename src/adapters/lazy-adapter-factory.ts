@@ -44,6 +44,7 @@ export function lazyAdapterFactory(module: AdapterModule): AdapterFactory {
     // Not an unhandled rejection: the error reaches every call that needs the adapter.
     ready.catch(() => undefined);
     const adapter: ProviderAdapter = {
+      checkChat: (request, options) => (loaded !== undefined ? loaded.checkChat?.(request, options) : ready.then((real) => real.checkChat?.(request, options))),
       chat: (request, options) => (loaded !== undefined ? loaded.chat(request, options) : ready.then((real) => real.chat(request, options))),
       chatStream: (request, options) => (loaded !== undefined ? loaded.chatStream(request, options) : ready.then((real) => real.chatStream(request, options))),
       close: async () => {
@@ -57,6 +58,7 @@ export function lazyAdapterFactory(module: AdapterModule): AdapterFactory {
         if (real.embed === undefined) throw new Error('adapter module declared embeddings but has no embed()');
         return real.embed(request, options);
       };
+      adapter.checkEmbed = (request, options) => (loaded !== undefined ? loaded.checkEmbed?.(request, options) : ready.then((real) => real.checkEmbed?.(request, options)));
     }
     return adapter;
   };

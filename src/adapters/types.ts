@@ -166,7 +166,19 @@ export interface CallOptions {
   dropParams: ReadonlySet<string>;
 }
 
+/** What a request check needs of a call: the request's own content is judged, nothing is sent. */
+export type CheckOptions = Pick<CallOptions, 'upstreamModel' | 'dropParams'>;
+
 export interface ProviderAdapter {
+  /**
+   * Throws the 400 (`invalid_request`, `unsupported_parameter`) that `chat()` and `chatStream()`
+   * would throw for this request's own content, without calling the provider or downloading
+   * anything. The gateway runs it before the call counts against any limit, and sends the call
+   * only to deployments whose adapter accepts it. Absent: every schema-valid request is accepted.
+   */
+  checkChat?(request: ChatRequest, options: CheckOptions): void | Promise<void>;
+  /** As `checkChat`, for `embed()`. */
+  checkEmbed?(request: EmbeddingRequest, options: CheckOptions): void | Promise<void>;
   chat(request: ChatRequest, options: CallOptions): Promise<ChatResult>;
   /**
    * Resolves once the provider accepted the request (so an HTTP error surfaces before the

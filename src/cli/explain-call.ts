@@ -40,6 +40,14 @@ const outcomeWords: Record<string, string> = {
   cancelled: 'cancelled: the client went away before the answer ended',
 };
 
+/** A call cut by the gateway's own shutdown is recorded as cancelled, with the gateway's error code: not the client's doing. */
+function outcomeInWords(row: CallLogRow): string {
+  if (row.outcome === 'cancelled' && row.errorCode === 'service_unavailable') {
+    return 'cancelled: the gateway cut the call when its shutdown grace period (GATEWAY_SHUTDOWN_GRACE_MS) ran out';
+  }
+  return outcomeWords[row.outcome] ?? row.outcome;
+}
+
 function ms(value: number | null): string | null {
   return value === null ? null : `${Math.round(value)} ms`;
 }
@@ -49,7 +57,7 @@ export function explainCall(row: CallLogRow): string {
   const lines: string[] = [];
   const model = row.requestedModel === null ? '' : ` for model '${row.requestedModel}'`;
   lines.push(`Request ${row.requestId} at ${row.createdAt.toISOString()}: ${row.endpoint}${row.stream ? ' (streamed)' : ''}${model}.`);
-  lines.push(`Outcome: ${outcomeWords[row.outcome] ?? row.outcome}, HTTP ${row.statusCode}${row.errorCode === null ? '' : `, ${row.errorCode}${row.layer === null ? '' : ` at the ${row.layer} layer`}`}.`);
+  lines.push(`Outcome: ${outcomeInWords(row)}, HTTP ${row.statusCode}${row.errorCode === null ? '' : `, ${row.errorCode}${row.layer === null ? '' : ` at the ${row.layer} layer`}`}.`);
 
   const who = [row.keyId && `key ${row.keyId}`, row.consumerId && `app ${row.consumerId}`, row.tenantId && `tenant ${row.tenantId}`].filter(Boolean);
   lines.push(who.length > 0 ? `Caller: ${who.join(', ')}${row.clientIp === null ? '' : ` from ${row.clientIp}`}.` : `Caller: not identified${row.clientIp === null ? '' : ` (from ${row.clientIp})`}.`);

@@ -132,15 +132,22 @@ export default fp(
       if (trace == null || trace.ended) return undefined;
       trace.ended = true;
       const agent = request.headers['user-agent'];
+      const cancelled = connectionClosed && !reply.raw.writableFinished;
+      const call = request.call;
+      if (cancelled && fastify.cuttingConnections && call.errorCode === null) {
+        // Cut at the end of the shutdown's grace period: the gateway's doing, and the row says so.
+        call.errorCode = 'service_unavailable';
+        call.errorLayer = 'gateway';
+      }
       // Through a trusted proxy this is what its X-Forwarded-For says: kept only when it is an address.
       const clientIp = request.ip === undefined ? '' : normalizeClientIp(request.ip);
       return recorder.record({
         requestId: request.id,
         startedAt: trace.startedAt,
-        call: request.call,
+        call,
         statusCode: reply.statusCode,
         // The connection closed before the last byte: the client went away (or shutdown cut it).
-        cancelled: connectionClosed && !reply.raw.writableFinished,
+        cancelled,
         latencyMs: performance.now() - trace.startedMono,
         clientIp: isIP(clientIp) === 0 ? null : clientIp,
         userAgent: typeof agent === 'string' ? agent : null,

@@ -145,7 +145,7 @@ export default fp(
     });
     fastify.log.info({ store: store.kind, failMode: options.failMode, windowMs: options.windowMs }, 'limits ready');
   },
-  { name: 'limits', dependencies: ['storage', 'request-context', 'model-router', 'usage', 'access-policy'] },
+  { name: 'limits', dependencies: ['storage', 'request-context', 'model-router', 'usage', 'access-policy', 'deployment-check'] },
 );
 
 /** This month's spend from the call log, so budgets survive a restart (Redis keeps its own: seeded only where it has none). */

@@ -6,6 +6,7 @@ import type { AccessDecision } from './chain-types.js';
  */
 export function decisionBody(decision: AccessDecision) {
   return {
+    ...(decision.allowed ? conditionsOf(decision) : {}),
     allowed: decision.allowed,
     status: decision.status,
     ...(decision.code === undefined ? {} : { code: decision.code }),
@@ -14,6 +15,18 @@ export function decisionBody(decision: AccessDecision) {
     ...(decision.error?.hint === undefined ? {} : { hint: decision.error.hint }),
     steps: decision.steps,
   };
+}
+
+/**
+ * An allowed answer that rests on a step it could not check (no client IP given for a key with an
+ * IP allow-list, a limit store that is unreachable) says so in its hint: a script that reads only
+ * `allowed` must not take "allowed from the addresses in the list" for "allowed". A dry run never
+ * has a body, so the `request` step's skip is no condition.
+ */
+function conditionsOf(decision: AccessDecision): { hint?: string } {
+  const unchecked = decision.steps.filter((step) => step.outcome === 'skip' && step.layer !== 'request');
+  if (unchecked.length === 0) return {};
+  return { hint: `Allowed only if what was not checked passes: ${unchecked.map((step) => `${step.layer}, ${step.detail}`).join('; ')}.` };
 }
 
 const step = {

@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Set on SIGTERM/SIGINT: /readyz turns 503 so load balancers stop sending calls. */
     draining: boolean;
+    /** Set when the shutdown's grace period ends and the calls still running are cut. */
+    cuttingConnections: boolean;
   }
 }
 

@@ -21,6 +21,8 @@ export interface InvocationContext {
   /** Aborted when the client goes away. */
   clientSignal: AbortSignal;
   record: CallRecord;
+  /** The model's deployments that accept the request (routing/deployment-check.ts); all of them when absent. */
+  deployments?: readonly DeploymentRoute[];
 }
 
 /**
@@ -76,7 +78,7 @@ export class Invoker {
     context: InvocationContext,
     attempt: (route: DeploymentRoute, options: CallOptions, deadline: UpstreamDeadline) => Promise<T>,
   ): Promise<T> {
-    const routes = orderDeployments(model.deployments);
+    const routes = orderDeployments(context.deployments ?? model.deployments);
     let lastError: unknown;
     for (const [index, route] of routes.entries()) {
       const deadline = new UpstreamDeadline(context.clientSignal, this.timeoutMs);

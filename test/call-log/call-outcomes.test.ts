@@ -205,6 +205,19 @@ t.test('a call that arrives while the gateway drains is refused with the envelop
   t.match({ status: ready.statusCode, body: ready.json() }, { status: 503, body: { status: 'not_ready', checks: { draining: true } } }, '/readyz still answers with its checks');
 });
 
+t.test('a wrong method or an unknown path under /v1 is a call too: refused, and logged', async (t) => {
+  const gw = await startLoggedGateway(t);
+  for (const [method, path, status, code] of [
+    ['PUT', '/chat/completions', 405, 'method_not_allowed'],
+    ['GET', '/completions', 404, 'route_not_found'],
+  ] as const) {
+    const requestId = `req_${method.toLowerCase()}_${status}`;
+    const response = await fetch(gw.baseURL + path, { method, headers: { authorization: `Bearer ${gw.caller.key}`, 'x-request-id': requestId } });
+    t.equal(response.status, status, `${method} ${path}: ${status}`);
+    t.match(await onlyRow(t, gw, requestId), { statusCode: status, errorCode: code, layer: 'request', outcome: 'denied' }, `${method} ${path}: its row`);
+  }
+});
+
 t.test('a path Fastify cannot route gets the envelope too', async (t) => {
   const gw = await startGateway(t);
   for (const [path, problem] of [

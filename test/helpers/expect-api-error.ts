@@ -9,6 +9,7 @@ export interface ExpectedApiError {
   code?: string;
   type?: string;
   layer?: string;
+  param?: string;
 }
 
 /**
@@ -29,6 +30,7 @@ export async function expectApiError(
     if ('status' in expected) t.equal(error.status, expected.status, 'status');
     if (expected.code !== undefined) t.equal(error.code, expected.code, 'code');
     if (expected.type !== undefined) t.equal(error.type, expected.type, 'type');
+    if (expected.param !== undefined) t.equal(error.param, expected.param, 'param');
     if (expected.layer !== undefined) t.equal((error.error as { layer?: string } | undefined)?.layer, expected.layer, 'layer');
     return error;
   }

@@ -51,6 +51,11 @@ export const createAnthropicAdapter: AdapterFactory = (settings) => {
   return {
     close: () => transport.close(),
 
+    // The whole translation, the answer discarded: it needs nothing but the request.
+    checkChat(request, options) {
+      buildAnthropicRequest(request, options, settings);
+    },
+
     async chat(request, options): Promise<ChatResult> {
       const plan = buildAnthropicRequest(request, options, settings);
       let message: Message;

@@ -1,6 +1,7 @@
 import { GoogleGenerativeAI, type GenerateContentRequest, type GenerativeModel } from '@google/generative-ai';
 import type { AdapterFactory, CallOptions, ChatResult, StreamEvent } from '../types.js';
 import { buildGeminiRequest } from './build-gemini-request.js';
+import { checkGeminiChatRequest } from './check-gemini-request.js';
 import type { ContentsContext } from './convert-to-gemini-contents.js';
 import { convertGeminiResponse } from './convert-gemini-response.js';
 import { buildEmbedRequests, embedWithGemini } from './gemini-embeddings.js';
@@ -57,6 +58,12 @@ export const createGeminiAdapter: AdapterFactory = (settings) => {
   }
 
   return {
+    checkChat: (request, options) => checkGeminiChatRequest(request, options, settings.fetchImage !== undefined),
+
+    checkEmbed(request, options) {
+      buildEmbedRequests(request, options);
+    },
+
     async chat(request, options): Promise<ChatResult> {
       const body = await buildGeminiRequest(request, options, contentsContext(options));
       const result = await upstream(options, () => modelFor(options).generateContent(asSdkRequest(body), { signal: options.signal }));

@@ -57,6 +57,8 @@ export const createMockAdapter: AdapterFactory = (settings) => {
   const options = readOptions(settings.options);
 
   return {
+    checkChat: (request, check) => refuseShapeChanges(request, check.dropParams),
+
     async chat(request, call): Promise<ChatResult> {
       refuseShapeChanges(request, call.dropParams);
       await pause(options.latencyMs, call.signal);

@@ -34,7 +34,7 @@ export default async function chatCompletionsRoutes(fastify: FastifyInstance) {
       call.requestedModel = body.model;
       call.stream = body.stream === true;
       const model = fastify.catalog.resolve(body.model, 'chat');
-      const context = { requestId: request.id, clientSignal: clientGoneSignal(reply), record: call };
+      const context = { requestId: request.id, clientSignal: clientGoneSignal(reply), record: call, deployments: request.deployments ?? model.deployments };
 
       if (body.stream !== true) {
         const result = await fastify.invoker.chat(model, body, context);

@@ -40,7 +40,12 @@ export default async function embeddingsRoutes(fastify: FastifyInstance) {
     call.endpoint = 'embeddings';
     call.requestedModel = body.model;
     const model = fastify.catalog.resolve(body.model, 'embeddings');
-    const result = await fastify.invoker.embed(model, body, { requestId: request.id, clientSignal: clientGoneSignal(reply), record: call });
+    const result = await fastify.invoker.embed(model, body, {
+      requestId: request.id,
+      clientSignal: clientGoneSignal(reply),
+      record: call,
+      deployments: request.deployments ?? model.deployments,
+    });
     let usage = result.usage;
     if (usage === null) {
       // The provider reports none (Gemini): count ourselves and say so (DESIGN §7).

@@ -40,12 +40,13 @@ t.test('POST /admin/access/check dry-runs the chain for a key the admin can see'
     const asEmbeddings = await check(platform, { keyId: world.keys.embedOnly.row.id, model: 'mock-embed' });
     t.match(asEmbeddings.body, { allowed: true }, 'the endpoint defaults to the model type');
     const noIp = await check(platform, { keyId: world.keys.keyIps.row.id, model: 'mock-chat' });
-    t.match(noIp.body, { allowed: true });
+    t.match(noIp.body, { allowed: true, hint: /^Allowed only if what was not checked passes: ip, not checked: no client IP given \(the key has an IP allow-list\)/ });
     t.match(noIp.body.steps.find((step) => step.layer === 'ip'), { outcome: 'skip', detail: /no client IP given/ });
     const outside = await check(platform, { keyId: world.keys.keyIps.row.id, model: 'mock-chat', ip: '198.51.100.1' });
     t.match(outside.body, { allowed: false, code: 'ip_not_allowed' });
     const mapped = await check(platform, { keyId: world.keys.keyIps.row.id, model: 'mock-chat', ip: '::ffff:203.0.113.5' });
     t.match(mapped.body, { allowed: true }, 'an IPv4-mapped IPv6 address matches the IPv4 network');
+    t.notOk('hint' in mapped.body, 'every step checked: an allowed answer has no condition');
     const ipv6 = await check(platform, { keyId: world.keys.restricted.row.id, model: 'mock-embed', ip: '2001:db8:ffff::1' });
     t.match(ipv6.body, { allowed: true });
   });
