@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { budgetPeriod, spendExpiresAt, type BudgetPeriod } from './budget-period.js';
 import type { CounterStore, Reservation } from './counter-store.js';
-import { budgetExhausted, formatUsd, requestLimitReached, tokenDemandTooLarge, tokenLimitReached, type LimitScope, type ScopeRef, type TokenDemand } from './limit-errors.js';
+import { budgetExhausted, budgetHeld, formatUsd, requestLimitReached, tokenDemandTooLarge, tokenLimitReached, type LimitScope, type ScopeRef, type TokenDemand } from './limit-errors.js';
 import { formatResetDuration, windowHeaders, type WindowState } from './limit-headers.js';
 import type { RequestRateLimiter, RequestWindow } from './request-rate-limiter.js';
 import { isLimitStoreUnavailable, type StoreHealth } from './store-health.js';
+import type { CallDemand } from './token-demand.js';
 
 /** One party's limits as the admin API names them (`null` = no limit). */
 export interface LimitSettings {
@@ -27,6 +28,9 @@ export interface LimitTicket {
   subject: LimitSubject;
   reservedTokens: number;
   tokenWindows: Array<{ counter: string; generation: string }>;
+  /** Millionths of a USD held against each budget while the call runs (the most it can cost). */
+  heldMicroUsd: number;
+  spendHolds: Array<{ counter: string; generation: string }>;
   period: BudgetPeriod;
 }
 
@@ -45,8 +49,19 @@ export interface LimitEngineOptions {
   health: StoreHealth;
   requests: RequestRateLimiter;
   windowMs: number;
+  /** How long a call's hold on a budget lasts at most (default 10 minutes; see HOLD_MS). */
+  holdMs?: number;
   now?: () => number;
 }
+
+/**
+ * Budget holds are counted in whole millionths of a USD (the counters are integers), in a window
+ * that opens with a party's first hold and drops every hold in it when it ends: a gateway that
+ * dies mid-call cannot leave a budget held for the rest of the month. A call still running then
+ * goes on without its hold (never without its spend).
+ */
+const HOLD_MS = 600_000;
+const MICRO_USD = 1_000_000;
 
 interface Party {
   ref: ScopeRef;
@@ -57,6 +72,7 @@ const counters = {
   requests: (ref: ScopeRef) => `rpm:${ref.scope}:${ref.id}`,
   tokens: (ref: ScopeRef) => `tpm:${ref.scope}:${ref.id}`,
   spend: (ref: ScopeRef, period: BudgetPeriod) => `spend:${ref.scope}:${ref.id}:${period.id}`,
+  held: (ref: ScopeRef) => `held:${ref.scope}:${ref.id}`,
 };
 
 export const spendCounter = (scope: LimitScope, id: string, period: BudgetPeriod) => counters.spend({ scope, id }, period);
@@ -83,15 +99,17 @@ function tighter(states: WindowState[]): WindowState | undefined {
  */
 export class LimitEngine {
   readonly windowMs: number;
+  private readonly holdMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: LimitEngineOptions) {
     this.windowMs = options.windowMs;
+    this.holdMs = options.holdMs ?? HOLD_MS;
     this.now = options.now ?? Date.now;
   }
 
   /** Live: checks and counts (throws the refusal). Dry run: checks only, counts nothing. */
-  async evaluate(request: FastifyRequest, subject: LimitSubject, demand: () => TokenDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
+  async evaluate(request: FastifyRequest, subject: LimitSubject, demand: CallDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
     try {
       return await this.evaluateWith(request, subject, demand, mode);
     } catch (error) {
@@ -102,11 +120,12 @@ export class LimitEngine {
     }
   }
 
-  /** Corrects the token reservation with what the call really used, and adds its cost to the month's spend. */
+  /** Corrects the token reservation with what the call really used, releases its budget holds and adds its cost to the month's spend. */
   async settle(ticket: LimitTicket, usedTokens: number, costUsd: number | null): Promise<void> {
     const { store } = this.options;
     const delta = usedTokens - ticket.reservedTokens;
     const work: Array<Promise<void>> = ticket.tokenWindows.map((window) => store.adjust(window.counter, window.generation, delta));
+    for (const hold of ticket.spendHolds) work.push(store.adjust(hold.counter, hold.generation, -ticket.heldMicroUsd));
     if (costUsd !== null && costUsd > 0) {
       const expiresAt = spendExpiresAt(ticket.period);
       for (const party of parties(ticket.subject)) work.push(store.addSpend(counters.spend(party.ref, ticket.period), costUsd, expiresAt));
@@ -115,13 +134,13 @@ export class LimitEngine {
     await Promise.allSettled(work);
   }
 
-  private async evaluateWith(request: FastifyRequest, subject: LimitSubject, demandOf: () => TokenDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
+  private async evaluateWith(request: FastifyRequest, subject: LimitSubject, demandOf: CallDemand, mode: 'live' | 'dry'): Promise<LimitVerdict> {
     const { store, requests } = this.options;
     const all = parties(subject);
     const period = budgetPeriod(this.now());
     // Most keys carry no limit at all: nothing to read or count, only the spend to add at the end.
     if (!all.some(({ settings }) => hasLimit(settings))) {
-      return { outcome: 'pass', detail: NO_LIMIT_APPLIES, headers: {}, ticket: mode === 'live' ? { subject, reservedTokens: 0, tokenWindows: [], period } : null };
+      return { outcome: 'pass', detail: NO_LIMIT_APPLIES, headers: {}, ticket: mode === 'live' ? emptyTicket(subject, period) : null };
     }
     const details: string[] = [];
     const budgeted = all.filter((party) => party.settings.budgetUsd !== null);
@@ -129,18 +148,23 @@ export class LimitEngine {
     const tokenLimited = all.filter((party) => party.settings.tpm !== null);
 
     // Every read at once: with Redis that is one round trip instead of one per counter.
-    const [spent, requestWindows, tokenWindows] = await Promise.all([
+    const [spent, held, requestWindows, tokenWindows] = await Promise.all([
       Promise.all(budgeted.map((party) => store.readSpend(counters.spend(party.ref, period)))),
+      Promise.all(budgeted.map((party) => store.read(counters.held(party.ref)))),
       Promise.all(requestLimited.map(async (party) => ({ party, window: await requests.check(request, counters.requests(party.ref), party.settings.rpm as number, false) }))),
       Promise.all(tokenLimited.map((party) => store.read(counters.tokens(party.ref)))),
     ]);
 
-    // Budgets: what was already spent this month (the call that crosses a budget completes).
+    // Budgets: what was already spent this month, and what the calls still running may cost.
+    // A call passes while something is left, so the call that crosses a budget completes.
     for (const [index, party] of budgeted.entries()) {
       const budget = party.settings.budgetUsd as number;
       const used = spent[index] ?? 0;
+      const inFlight = (held[index]?.used ?? 0) / MICRO_USD;
       if (used >= budget) throw budgetExhausted(party.ref, budget, used, period);
-      details.push(`budget ${party.ref.scope}: ${formatUsd(budget - used)} of ${formatUsd(budget)} left until ${new Date(period.endsAt).toISOString()}`);
+      if (used + inFlight >= budget) throw budgetHeld(party.ref, budget, used, inFlight, period);
+      const holding = inFlight > 0 ? ` (${formatUsd(inFlight)} of it held by calls in flight)` : '';
+      details.push(`budget ${party.ref.scope}: ${formatUsd(budget - used)} of ${formatUsd(budget)} left${holding} until ${new Date(period.endsAt).toISOString()}`);
     }
 
     // Requests: a full window of either party refuses the call.
@@ -148,7 +172,7 @@ export class LimitEngine {
     if (fullRequests !== undefined) throw requestLimitReached(fullRequests.party.ref, fullRequests.limit, fullRequests.resetMs, this.windowMs);
 
     // Tokens: the estimate must fit in what is left of each window.
-    const demand = tokenLimited.length > 0 ? demandOf() : null;
+    const demand = tokenLimited.length > 0 ? demandOf.tokens() : null;
     const needed = demand?.tokens ?? 0;
     const tokenRefusals = [];
     for (const [index, party] of tokenLimited.entries()) {
@@ -173,16 +197,27 @@ export class LimitEngine {
 
     // Count, all at once. Every limit had room a moment ago; a replica may have taken the last unit since.
     const reserved = demand !== null && demand.tokens > 0 ? demand.tokens : 0;
-    const [requestCounts, reservations] = await Promise.all([
+    // A budgeted call holds the most it can cost until it ends, so calls running side by side
+    // cannot all pass on the same spend. It may take a budget's last cent, not more than is left.
+    const hold = budgeted.length > 0 ? Math.ceil(demandOf.maxCostUsd() * MICRO_USD) : 0;
+    const [requestCounts, reservations, holds] = await Promise.all([
       Promise.allSettled(requestLimited.map((party) => requests.check(request, counters.requests(party.ref), party.settings.rpm as number, true))),
       Promise.allSettled(reserved > 0 ? tokenLimited.map((party) => store.reserve(counters.tokens(party.ref), reserved, party.settings.tpm as number, this.windowMs)) : []),
+      Promise.allSettled(
+        hold > 0 ? budgeted.map((party, index) => store.reserve(counters.held(party.ref), hold, holdCeiling(party, spent[index] ?? 0, hold), this.holdMs)) : [],
+      ),
     ]);
-    const ticket: LimitTicket = { subject, reservedTokens: reserved, tokenWindows: [], period };
+    const ticket: LimitTicket = { ...emptyTicket(subject, period), reservedTokens: reserved, heldMicroUsd: hold };
     for (const [index, party] of tokenLimited.entries()) {
       const outcome = reservations[index];
       if (outcome?.status === 'fulfilled' && outcome.value.granted) ticket.tokenWindows.push({ counter: counters.tokens(party.ref), generation: outcome.value.generation });
     }
-    const refusal = this.countingRefusal(requestLimited, requestCounts, tokenLimited, reservations, demand);
+    for (const [index, party] of budgeted.entries()) {
+      const outcome = holds[index];
+      if (outcome?.status === 'fulfilled' && outcome.value.granted) ticket.spendHolds.push({ counter: counters.held(party.ref), generation: outcome.value.generation });
+    }
+    const refusal =
+      this.countingRefusal(requestLimited, requestCounts, tokenLimited, reservations, demand) ?? holdRefusal(budgeted, holds, spent, period);
     if (refusal !== undefined) {
       // The tokens reserved for a call that does not go ahead are given back.
       await this.settle(ticket, 0, null);
@@ -248,6 +283,32 @@ export class LimitEngine {
 export function settlementIsAwaited(ticket: LimitTicket): boolean {
   const { key, tenant } = ticket.subject;
   return ticket.tokenWindows.length > 0 || key.budgetUsd !== null || tenant.budgetUsd !== null;
+}
+
+function emptyTicket(subject: LimitSubject, period: BudgetPeriod): LimitTicket {
+  return { subject, reservedTokens: 0, tokenWindows: [], heldMicroUsd: 0, spendHolds: [], period };
+}
+
+/**
+ * The most a party's holds may add up to with this one: it is granted while the holds before it
+ * leave something of the budget (`held < budget - spent`, in whole millionths).
+ */
+function holdCeiling(party: Party, spentUsd: number, hold: number): number {
+  const left = Math.floor(((party.settings.budgetUsd as number) - spentUsd) * MICRO_USD);
+  return left - 1 + hold;
+}
+
+/** A hold that failed (the store) or found the budget taken by calls running meanwhile. */
+function holdRefusal(budgeted: Party[], holds: Array<PromiseSettledResult<Reservation>>, spent: number[], period: BudgetPeriod): unknown {
+  const failed = holds.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) return failed.reason;
+  for (const [index, party] of budgeted.entries()) {
+    const outcome = holds[index];
+    if (outcome?.status === 'fulfilled' && !outcome.value.granted) {
+      return budgetHeld(party.ref, party.settings.budgetUsd as number, spent[index] ?? 0, outcome.value.used / MICRO_USD, period);
+    }
+  }
+  return undefined;
 }
 
 function parties(subject: LimitSubject): Party[] {

@@ -85,3 +85,18 @@ export function budgetExhausted(ref: ScopeRef, budgetUsd: number, spentUsd: numb
     },
   );
 }
+
+/**
+ * Nothing is spent past the budget yet, but the calls in flight may take the rest: each holds the
+ * most it can cost until it ends. Not final, so no `x-should-retry: false`: a call that ends
+ * gives back what it did not use, and a retry then may pass.
+ */
+export function budgetHeld(ref: ScopeRef, budgetUsd: number, spentUsd: number, heldUsd: number, period: BudgetPeriod): GatewayError {
+  return new GatewayError(
+    'budget_exceeded',
+    `${owner(ref)} monthly budget of ${formatUsd(budgetUsd)} has nothing left for this call now: ${formatUsd(spentUsd)} is spent in ${period.id}, and calls still running hold ${formatUsd(heldUsd)}, the most they can cost.`,
+    {
+      hint: `Retry when those calls have ended: each gives back what it did not use. A lower max_tokens holds less. ${raiseHint(ref, 'budgetUsd')}`,
+    },
+  );
+}

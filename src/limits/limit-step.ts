@@ -3,10 +3,11 @@ import type { ChatRequest, EmbeddingRequest } from '../adapters/types.js';
 import { isGatewayError } from '../errors.js';
 import type { AccessDecision, AccessEndpoint, Principal } from '../policy/chain-types.js';
 import type { ChainRun } from '../policy/decision-chain.js';
+import type { ModelPricing } from '../catalog/model-catalog.js';
 import type { TokenCounter } from '../usage/token-counter.js';
 import type { LimitSubject } from './limit-engine.js';
 import type { TokenDemand } from './limit-errors.js';
-import { chatTokenDemand, embeddingTokenDemand, noTokenDemand } from './token-demand.js';
+import { chatTokenDemand, embeddingTokenDemand, noTokenDemand, pricedDemand, type CallDemand } from './token-demand.js';
 import type { GatewayLimits } from '../plugins/limits.js';
 
 /**
@@ -25,11 +26,11 @@ export function limitSubjectOf(principal: Principal): LimitSubject {
   };
 }
 
-/** The tokens a live call reserves, counted only when a token limit applies. */
-export function liveTokenDemand(counter: TokenCounter, endpoint: AccessEndpoint, body: unknown): () => TokenDemand {
-  if (endpoint === 'chat') return () => chatTokenDemand(counter, body as ChatRequest);
-  if (endpoint === 'embeddings') return () => embeddingTokenDemand(counter, body as EmbeddingRequest);
-  return () => noTokenDemand;
+/** The tokens and the most a live call can cost, counted only when a token limit or a budget needs them. */
+export function liveDemand(counter: TokenCounter, endpoint: AccessEndpoint, body: unknown, pricing: ModelPricing | null): CallDemand {
+  if (endpoint === 'chat') return pricedDemand(() => chatTokenDemand(counter, body as ChatRequest), pricing);
+  if (endpoint === 'embeddings') return pricedDemand(() => embeddingTokenDemand(counter, body as EmbeddingRequest), pricing);
+  return pricedDemand(() => noTokenDemand, null);
 }
 
 /** A dry run has no prompt: it asks whether a call could get a token at all. */
@@ -38,11 +39,18 @@ function dryRunTokenDemand(endpoint: AccessEndpoint): TokenDemand {
 }
 
 /** Live: counts the call (or refuses it, throwing the catalogue error) and records the step in its trace. */
-export async function enforceLimitStep(limits: GatewayLimits, counter: TokenCounter, request: FastifyRequest, reply: FastifyReply, run: ChainRun): Promise<void> {
+export async function enforceLimitStep(
+  limits: GatewayLimits,
+  counter: TokenCounter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: ChainRun,
+  pricing: ModelPricing | null,
+): Promise<void> {
   const principal = run.context.principal;
   if (principal === undefined || run.denial !== null) return;
   try {
-    const verdict = await limits.enforce(request, reply, limitSubjectOf(principal), liveTokenDemand(counter, run.context.query.endpoint, request.body));
+    const verdict = await limits.enforce(request, reply, limitSubjectOf(principal), liveDemand(counter, run.context.query.endpoint, request.body, pricing));
     run.steps.push({ layer: 'limit', outcome: verdict.outcome, detail: verdict.detail });
   } catch (error) {
     if (isGatewayError(error) && error.layer === 'limit') {
@@ -57,7 +65,8 @@ export async function enforceLimitStep(limits: GatewayLimits, counter: TokenCoun
 export async function explainLimitStep(limits: GatewayLimits, request: FastifyRequest, decision: AccessDecision, endpoint: AccessEndpoint): Promise<AccessDecision> {
   if (!decision.allowed || decision.principal === undefined) return decision;
   try {
-    const verdict = await limits.check(request, limitSubjectOf(decision.principal), () => dryRunTokenDemand(endpoint));
+    // Nothing to price either: a dry run asks whether anything of a budget is left.
+    const verdict = await limits.check(request, limitSubjectOf(decision.principal), pricedDemand(() => dryRunTokenDemand(endpoint), null));
     return { ...decision, steps: [...decision.steps, { layer: 'limit', outcome: verdict.outcome, detail: verdict.detail }] };
   } catch (error) {
     if (!isGatewayError(error) || error.layer !== 'limit') throw error;

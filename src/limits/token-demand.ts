@@ -1,4 +1,6 @@
 import type { ChatRequest, EmbeddingRequest } from '../adapters/types.js';
+import { callCostUsd } from '../call-log/call-cost.js';
+import type { ModelPricing } from '../catalog/model-catalog.js';
 import { estimateChatUsage } from '../usage/estimate-chat-usage.js';
 import type { TokenCounter } from '../usage/token-counter.js';
 import type { TokenDemand } from './limit-errors.js';
@@ -29,3 +31,31 @@ export function embeddingTokenDemand(counter: TokenCounter, request: EmbeddingRe
 
 /** Calls that use no tokens (GET /v1/models). */
 export const noTokenDemand: TokenDemand = { tokens: 0, promptTokens: 0, maxOutputTokens: 0 };
+
+/**
+ * What a live call may use, each part worked out only when a limit needs it: counting a prompt
+ * costs CPU, and most calls carry no token limit and no budget.
+ */
+export interface CallDemand {
+  tokens(): TokenDemand;
+  /**
+   * The most the call can cost at its model's prices: the prompt plus the longest answer it
+   * allows. 0 when the model has no prices; only the prompt when the request sets no maximum.
+   */
+  maxCostUsd(): number;
+}
+
+/** A demand of these tokens, priced (or not) at the model's prices; the tokens are counted once. */
+export function pricedDemand(tokensOf: () => TokenDemand, pricing: ModelPricing | null): CallDemand {
+  let tokens: TokenDemand | undefined;
+  const counted = () => (tokens ??= tokensOf());
+  return {
+    tokens: counted,
+    maxCostUsd: () => {
+      if (pricing === null) return 0;
+      const demand = counted();
+      const usage = { prompt_tokens: demand.promptTokens, completion_tokens: demand.maxOutputTokens, total_tokens: demand.tokens };
+      return callCostUsd(usage, pricing) ?? 0;
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { GatewayError } from '../errors.js';
 import { budgetPeriod, spendExpiresAt } from '../limits/budget-period.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import { LimitEngine, settlementIsAwaited, spendCounter, type LimitSubject, type LimitTicket, type LimitVerdict } from '../limits/limit-engine.js';
-import type { TokenDemand } from '../limits/limit-errors.js';
+import type { CallDemand } from '../limits/token-demand.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import { rateLimitStore } from '../limits/rate-limit-store.js';
 import { closeRedis, connectLimitsRedis } from '../limits/redis-connection.js';
@@ -37,9 +37,9 @@ export interface GatewayLimits {
    * The limit step of a live call: counts it (or throws the refusal), puts the x-ratelimit-*
    * headers on the response and keeps what the call reserved, settled when the call ends.
    */
-  enforce(request: FastifyRequest, reply: FastifyReply, subject: LimitSubject, demand: () => TokenDemand): Promise<LimitVerdict>;
+  enforce(request: FastifyRequest, reply: FastifyReply, subject: LimitSubject, demand: CallDemand): Promise<LimitVerdict>;
   /** The limit step of a dry run (`can-i`, `access/check`): what is left, nothing counted. */
-  check(request: FastifyRequest, subject: LimitSubject, demand: () => TokenDemand): Promise<LimitVerdict>;
+  check(request: FastifyRequest, subject: LimitSubject, demand: CallDemand): Promise<LimitVerdict>;
   /** A dry run's decision with its limit step (when the other steps allowed the call). */
   explain(request: FastifyRequest, decision: AccessDecision, endpoint: AccessEndpoint): Promise<AccessDecision>;
 }
@@ -106,7 +106,9 @@ export default fp(
       const run = request.access;
       if (run === null) return;
       try {
-        await enforceLimitStep(gatewayLimits, fastify.tokenCounter, request, reply, run);
+        const { model } = run.context.query;
+        const pricing = model === undefined ? null : (fastify.catalog.find(model)?.pricing ?? null);
+        await enforceLimitStep(gatewayLimits, fastify.tokenCounter, request, reply, run, pricing);
       } catch (error) {
         if (run.denial !== null) fastify.policyDenials.record(run.denial.layer, run.denial.code);
         throw error;

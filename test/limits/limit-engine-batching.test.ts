@@ -56,15 +56,21 @@ t.test('a limited call costs two round trips to the store: every read together, 
   const store = new BatchRecordingStore();
   const h = await engineHarness(t, { store });
   const who = subject({ rpm: 10, tpm: 1_000, budgetUsd: 5 }, { rpm: 100, tpm: 10_000, budgetUsd: 50 });
-  const outcome = await h.evaluate(who, { promptTokens: 30 });
+  const outcome = await h.evaluate(who, { promptTokens: 30, maxCostUsd: 0.01 });
   t.equal(outcome.status, 200);
-  t.same(
-    store.batches.map((batch) => [...batch].sort()),
+  t.same(store.batches.map((batch) => [...batch].sort()), [
     [
-      ['read rl:rpm:key:key_a', 'read rl:rpm:tenant:ten_a', 'read tpm:key:key_a', 'read tpm:tenant:ten_a', 'readSpend spend:key:key_a', 'readSpend spend:tenant:ten_a'],
-      ['reserve rl:rpm:key:key_a', 'reserve rl:rpm:tenant:ten_a', 'reserve tpm:key:key_a', 'reserve tpm:tenant:ten_a'],
+      'read held:key:key_a',
+      'read held:tenant:ten_a',
+      'read rl:rpm:key:key_a',
+      'read rl:rpm:tenant:ten_a',
+      'read tpm:key:key_a',
+      'read tpm:tenant:ten_a',
+      'readSpend spend:key:key_a',
+      'readSpend spend:tenant:ten_a',
     ],
-  );
+    ['reserve held:key:key_a', 'reserve held:tenant:ten_a', 'reserve rl:rpm:key:key_a', 'reserve rl:rpm:tenant:ten_a', 'reserve tpm:key:key_a', 'reserve tpm:tenant:ten_a'],
+  ]);
   t.equal(outcome.headers['x-ratelimit-remaining-requests'], '9', 'the tighter request window (the key\'s) after counting');
   t.equal(outcome.headers['x-ratelimit-remaining-tokens'], '970');
 });

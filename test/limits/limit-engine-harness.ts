@@ -23,7 +23,8 @@ export interface EngineHarness {
   /** What the health log said (warn/info lines). */
   logLines: string[];
   /** One evaluation through a real Fastify request, as the gateway's limit step runs it. */
-  evaluate(subject: LimitSubject, demand?: Partial<TokenDemand>, mode?: 'live' | 'dry'): Promise<Outcome>;
+  /** `maxCostUsd`: the most the call can cost (what it holds against a budget); 0 by default. */
+  evaluate(subject: LimitSubject, demand?: Partial<TokenDemand> & { maxCostUsd?: number }, mode?: 'live' | 'dry'): Promise<Outcome>;
   settle(ticket: LimitTicket | null | undefined, usedTokens: number, costUsd: number | null): Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export function subject(key: Partial<LimitSubject['key']> = {}, tenant: Partial<
 }
 
 /** The limit engine on a real Fastify with @fastify/rate-limit and a real counter store. */
-export async function engineHarness(t: Test, options: { store?: CounterStore; failMode?: FailMode; windowMs?: number } = {}): Promise<EngineHarness> {
+export async function engineHarness(t: Test, options: { store?: CounterStore; failMode?: FailMode; windowMs?: number; holdMs?: number } = {}): Promise<EngineHarness> {
   const logLines: string[] = [];
   const health = new StoreHealth({ warn: (_details, message) => logLines.push(`warn: ${message}`), info: (_details, message) => logLines.push(`info: ${message}`) }, options.failMode ?? 'open');
   const raw = options.store ?? new MemoryCounterStore();
@@ -44,11 +45,11 @@ export async function engineHarness(t: Test, options: { store?: CounterStore; fa
   const windowMs = options.windowMs ?? 60_000;
   const app = Fastify();
   await app.register(rateLimit, { global: false, store: rateLimitStore(store, 'rl:') });
-  const engine = new LimitEngine({ store, health, requests: new RequestRateLimiter(app, windowMs), windowMs });
-  app.post<{ Body: { subject: LimitSubject; demand: TokenDemand; mode: 'live' | 'dry' } }>('/evaluate', async (request, reply) => {
-    const { subject: who, demand, mode } = request.body;
+  const engine = new LimitEngine({ store, health, requests: new RequestRateLimiter(app, windowMs), windowMs, ...(options.holdMs === undefined ? {} : { holdMs: options.holdMs }) });
+  app.post<{ Body: { subject: LimitSubject; demand: TokenDemand; maxCostUsd: number; mode: 'live' | 'dry' } }>('/evaluate', async (request, reply) => {
+    const { subject: who, demand, maxCostUsd, mode } = request.body;
     try {
-      const verdict = await engine.evaluate(request, who, () => demand, mode);
+      const verdict = await engine.evaluate(request, who, { tokens: () => demand, maxCostUsd: () => maxCostUsd }, mode);
       return reply.headers(verdict.headers).send({ verdict });
     } catch (error) {
       if (!isGatewayError(error)) throw error;
@@ -68,9 +69,10 @@ export async function engineHarness(t: Test, options: { store?: CounterStore; fa
     engine,
     logLines,
     async evaluate(who, demand = {}, mode = 'live') {
-      const full: TokenDemand = { tokens: 0, promptTokens: 0, maxOutputTokens: 0, ...demand };
-      if (demand.tokens === undefined) full.tokens = full.promptTokens + full.maxOutputTokens;
-      const response = await app.inject({ method: 'POST', url: '/evaluate', payload: { subject: who, demand: full, mode } });
+      const { maxCostUsd = 0, ...tokens } = demand;
+      const full: TokenDemand = { tokens: 0, promptTokens: 0, maxOutputTokens: 0, ...tokens };
+      if (tokens.tokens === undefined) full.tokens = full.promptTokens + full.maxOutputTokens;
+      const response = await app.inject({ method: 'POST', url: '/evaluate', payload: { subject: who, demand: full, maxCostUsd, mode } });
       const body = response.json() as Omit<Outcome, 'status' | 'headers'>;
       return { status: response.statusCode, headers: response.headers as Record<string, string>, ...body };
     },

@@ -146,6 +146,37 @@ t.test('budgets: the call that crosses completes, the next is refused, naming wh
   t.match(byTenant.error?.hint, /monthlyBudgetUsd/);
 });
 
+t.test('budgets: calls in flight hold the most they can cost, so side by side they cannot all pass on the same spend', async (t) => {
+  const h = await engineHarness(t);
+  const who = subject({ budgetUsd: 1, tpm: 10_000 });
+  const running = await Promise.all([0, 1, 2].map(() => h.evaluate(who, { promptTokens: 100, maxCostUsd: 0.6 })));
+  t.same(running.map((outcome) => outcome.status).sort(), [200, 200, 429], 'the first holds $0.6 and leaves $0.4; the second may take the rest; the third finds nothing left');
+  const refused = running.find((outcome) => outcome.status === 429);
+  t.equal(refused?.error?.code, 'budget_exceeded');
+  t.match(refused?.error?.message, /^This API key's \(key_a\) monthly budget of \$1 has nothing left for this call now: \$0 is spent in \d{4}-\d\d, and calls still running hold \$1\.2, the most they can cost\.$/);
+  t.match(refused?.error?.hint, /^Retry when those calls have ended/);
+  t.equal(refused?.headers['x-should-retry'], undefined, 'not final: a call that ends gives back what it did not use');
+  t.equal((await h.evaluate(who, {}, 'dry')).status, 429, 'a dry run is refused too while the holds take the budget');
+  t.match((await h.evaluate(subject({ tpm: 10_000 }), {}, 'dry')).verdict?.detail, /tokens key: 9800 of 10000 left/, 'the refused call gave its tokens back');
+
+  const [first, second] = running.filter((outcome) => outcome.status === 200);
+  await h.settle(first?.verdict?.ticket, 150, 0.1);
+  t.match((await h.evaluate(who, {}, 'dry')).verdict?.detail, /budget key: \$0\.9 of \$1 left \(\$0\.6 of it held by calls in flight\)/, 'settling releases the hold and books the real cost');
+  t.equal((await h.evaluate(who, { maxCostUsd: 0.6 })).status, 200, '$0.1 spent and $0.6 held: a call may take the rest');
+  await h.settle(second?.verdict?.ticket, 150, 0.1);
+  const unpriced = await h.evaluate(subject({ budgetUsd: 1 }, {}, { keyId: 'key_b', tenantId: 'ten_b' }));
+  t.same(unpriced.verdict?.ticket?.spendHolds, [], 'a call whose cost cannot be foreseen holds nothing');
+});
+
+t.test('a budget hold ends with its window: a gateway that died mid-call does not keep the budget held', async (t) => {
+  const h = await engineHarness(t, { holdMs: 150 });
+  const who = subject({ budgetUsd: 1 });
+  t.equal((await h.evaluate(who, { maxCostUsd: 1 })).status, 200, 'held, never settled');
+  t.equal((await h.evaluate(who)).status, 429);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.equal((await h.evaluate(who)).status, 200);
+});
+
 t.test('requests and tokens come back when the window ends', async (t) => {
   const h = await engineHarness(t, { windowMs: 200 });
   const who = subject({ rpm: 1, tpm: 10 });

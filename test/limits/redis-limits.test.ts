@@ -76,6 +76,9 @@ t.test('two replicas on one Redis share one limit exactly', async (t) => {
   // Spend is shared too: the budget crossed on one replica stops the key on the other.
   t.equal((await call(one, budgeted.key)).status, 200);
   t.match(await call(two, budgeted.key), { status: 429, code: 'budget_exceeded' });
+  // So are budget holds: the passed call held its most cost in Redis and gave it back when it ended.
+  t.equal(await redis.hget(`${prefix}held:key:${budgeted.keyId}`, 'n'), '0', 'the settled call\'s hold is released in Redis');
+  t.ok((await redis.pttl(`${prefix}held:key:${budgeted.keyId}`)) > 0, 'the hold window expires on its own');
 });
 
 async function outageGateway(t: Test, failMode: 'open' | 'closed') {

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import t from 'tap';
-import { openaiChunk, openaiCompletionResponse, openaiStream, openaiUsageChunk, startOpenAIFake } from '../../fake-upstreams/openai.js';
+import { openaiChunk, openaiCompletion, openaiCompletionResponse, openaiStream, openaiUsageChunk, startOpenAIFake } from '../../fake-upstreams/openai.js';
 import { platformAdmin } from '../../helpers/admin.js';
 import { expectApiError } from '../../helpers/expect-api-error.js';
 import { seedAllowedCaller } from '../../helpers/seed-access.js';
@@ -84,6 +84,27 @@ t.test('a tenant budget, spent by a stream, stops every key of the tenant', asyn
   await gw.setTenantLimits(caller.tenantId, { monthlyBudgetUsd: 1 });
   fake.enqueue(openaiCompletionResponse({ usage }));
   t.ok((await client.chat.completions.create({ model: 'priced-chat', messages })).choices.length > 0);
+});
+
+t.test('calls running side by side hold the most they can cost: three at once cannot all pass on one spend', async (t) => {
+  const caller = gw.seedCaller();
+  // Each asks for at most 1000 tokens ($0.003 at $3 per million) besides its short prompt.
+  await gw.setKeyLimits(caller.keyId, { budgetUsd: 0.006 });
+  const upstreamBefore = upstreamCalls();
+  const slow = { kind: 'json' as const, body: openaiCompletion({ usage }), delayMs: 400 };
+  fake.enqueue(slow, slow);
+  const client = new OpenAI({ apiKey: caller.key, baseURL: gw.baseURL, maxRetries: 0 });
+  const outcomes = await Promise.allSettled([0, 1, 2].map(() => client.chat.completions.create({ model: 'priced-chat', messages, max_tokens: 1_000 })));
+  t.same(outcomes.map((outcome) => outcome.status).sort(), ['fulfilled', 'fulfilled', 'rejected'], 'the first two hold $0.006 and more between them; the third finds nothing left');
+  t.equal(upstreamCalls() - upstreamBefore, 2, 'the provider saw two calls');
+  const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+  const error = refused?.status === 'rejected' ? (refused.reason as InstanceType<typeof OpenAI.APIError>) : undefined;
+  t.equal(error?.status, 429);
+  t.equal(error?.code, 'budget_exceeded');
+  t.match(error?.message, /monthly budget of \$0\.006 has nothing left for this call now: \$0 is spent in \d{4}-\d\d, and calls still running hold \$0\.006\d*, the most they can cost\./);
+  t.equal(error?.headers?.get('x-should-retry'), null, 'a retry after those calls may pass');
+  // Both settled at their real cost ($0.004 each): the budget is used up now.
+  await expectApiError(t, client.chat.completions.create({ model: 'priced-chat', messages }), OpenAI.RateLimitError, { code: 'budget_exceeded' });
 });
 
 t.test('spend survives a restart: it is rebuilt from the call log', async (t) => {
