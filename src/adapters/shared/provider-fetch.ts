@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 
 /**
@@ -48,13 +47,19 @@ class NodeStreamResponse extends ResponseBase {
     return this.#url;
   }
 
+  /**
+   * Built on first access, but it reads nothing until its first read: the Anthropic SDK touches
+   * `body` on every answer (to register it for cleanup) and then calls `json()`. A stream that
+   * pulled at once (`Readable.toWeb`) raced `json()` for the bytes, and an answer larger than
+   * the stream's buffer (~64 KiB) then hung until the upstream timeout.
+   */
   get body(): ReadableStream<Uint8Array> {
-    this.#webBody ??= Readable.toWeb(this.#source) as ReadableStream<Uint8Array>;
+    this.#webBody ??= pullOnRead(this.#source);
     return this.#webBody;
   }
 
   get bodyUsed(): boolean {
-    return this.#webBody !== undefined || this.#source.bodyUsed;
+    return this.#source.bodyUsed || this.#source.readableDidRead;
   }
 
   text(): Promise<string> {
@@ -80,6 +85,25 @@ class NodeStreamResponse extends ResponseBase {
   clone(): never {
     throw new TypeError('clone() is not supported on a provider response');
   }
+}
+
+/** A web stream over the Node body that takes a chunk only when its reader asks for one (high-water mark 0). */
+function pullOnRead(source: BodyReadable): ReadableStream<Uint8Array> {
+  let chunks: AsyncIterator<Buffer> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        chunks ??= source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+        const next = await chunks.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {

@@ -123,6 +123,14 @@ t.test('chat: the answer is translated into an OpenAI choice with usage', async 
   });
 });
 
+t.test('chat: an answer of several hundred KiB arrives whole (it used to hang past ~64 KiB)', async (t) => {
+  const { fake, adapter } = await adapterWithFake(t);
+  const text = 'word '.repeat(100_000);
+  fake.enqueue(anthropicMessageResponse({ text }));
+  const result = await adapter.chat({ model: 'm', messages: [{ role: 'user', content: 'Write a lot' }] }, callOptions({ signal: AbortSignal.timeout(5_000) }));
+  t.equal(result.choices[0]?.message.content, text);
+});
+
 t.test('chat with a large max_tokens is not refused client-side by the SDK', async (t) => {
   const { fake, adapter } = await adapterWithFake(t);
   const result = await adapter.chat({ model: 'm', messages: [{ role: 'user', content: 'Write a book' }], max_completion_tokens: 64000 }, callOptions());

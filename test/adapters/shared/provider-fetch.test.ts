@@ -44,6 +44,21 @@ t.test('sends method, headers and body; answers with a Response carrying status,
   t.equal(seen.body, '{"q":1}');
 });
 
+t.test('a body touched, then read whole (the Anthropic SDK\'s way), for an answer far past the stream buffers', async (t) => {
+  const text = 'a'.repeat(1_000_000);
+  const url = await server(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
+  });
+  const transport = createProviderFetch();
+  t.teardown(() => transport.close());
+  const response = await transport.fetch(url);
+  t.ok(response.body, 'the SDK registers the body for cleanup before it reads the answer');
+  t.equal(response.bodyUsed, false, 'touching the body reads nothing');
+  const answer = await Promise.race([response.json(), new Promise((resolve) => setTimeout(resolve, 5_000, 'hung'))]);
+  t.same(answer, { text }, 'json() gets every byte; a stream that pulled at once raced it and hung past ~64 KiB');
+  t.equal(response.bodyUsed, true);
+});
+
 t.test('the body as a web stream, for SSE, arrives chunk by chunk', async (t) => {
   const url = await server(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
