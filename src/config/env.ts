@@ -16,6 +16,13 @@ const positiveInt = (fallback: number) =>
     .positive('expected a positive number')
     .default(fallback);
 
+/** Node's timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration that becomes a timer: beyond Node's limit it would fire at once (every call a 504). */
+const milliseconds = (fallback: number, max = MAX_TIMER_MS) =>
+  positiveInt(fallback).pipe(z.number().max(max, `expected at most ${max} ms (timers in Node stop at 2147483647 ms, about 24.8 days)`));
+
 export const envSchema = z.object({
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -28,9 +35,10 @@ export const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hexadecimal characters (openssl rand -hex 32)')
     .optional(),
   GATEWAY_JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-  GATEWAY_UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: milliseconds(600_000),
   GATEWAY_MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024),
-  GATEWAY_SHUTDOWN_GRACE_MS: positiveInt(25_000),
+  // The hard stop comes 5 s after the grace period (graceful-shutdown.ts): both must be timers.
+  GATEWAY_SHUTDOWN_GRACE_MS: milliseconds(25_000, MAX_TIMER_MS - 5_000),
   GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),
   // Issue 4: whose X-Forwarded-For is believed when IP allow-lists look at the client address.
   GATEWAY_TRUSTED_PROXIES: trustedProxiesSchema,
@@ -51,7 +59,7 @@ export const envSchema = z.object({
   GATEWAY_LOG_BODIES: booleanString.default(false),
   GATEWAY_LOG_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'expected 0 (keep forever) or more days').default(30),
   // Limits (issue 9, docs/limits.md): the rate/token window, what happens when Redis is gone, Redis key prefix, admin sign-in attempts.
-  GATEWAY_LIMIT_WINDOW_MS: positiveInt(60_000),
+  GATEWAY_LIMIT_WINDOW_MS: milliseconds(60_000),
   GATEWAY_LIMITS_FAIL_MODE: z.enum(['open', 'closed'], { message: "expected 'open' or 'closed'" }).default('open'),
   GATEWAY_LIMITS_REDIS_PREFIX: z.string().min(1).default('gateway:limits:'),
   GATEWAY_ADMIN_LOGIN_PER_MINUTE: positiveInt(30),
