@@ -9,6 +9,13 @@ const SETTLE_LIMIT_MS = 2_000;
 /** Still answered while draining: a load balancer must read /readyz's 503 and its checks. */
 const probes = new Set(['/healthz', '/readyz']);
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Responses not yet finished or closed (calls, refusals and probes alike). */
+    openResponses(): number;
+  }
+}
+
 /**
  * Closing the server resolves as soon as its connection count reaches zero, one event-loop
  * turn before the responses of connections cut at the shutdown deadline emit 'close'. The call
@@ -20,6 +27,7 @@ const probes = new Set(['/healthz', '/readyz']);
 export default fp(
   async function connectionDrain(fastify: FastifyInstance) {
     const open = new Set<ServerResponse>();
+    fastify.decorate('openResponses', () => open.size);
     fastify.addHook('onRequest', async (request, reply) => {
       const raw = reply.raw;
       open.add(raw);
