@@ -108,7 +108,7 @@ function applyVariants(variants: JsonValue | undefined, out: JsonObject, walk: W
 
 function inlineReference(node: JsonObject, ref: string, walk: Walk): JsonObject {
   const match = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(ref);
-  const target = match?.[1] === undefined ? undefined : walk.definitions[decodeURIComponent(match[1])];
+  const target = match?.[1] === undefined ? undefined : walk.definitions[decodedPointer(match[1])];
   if (target === undefined) {
     throw invalidField(walk.param, `'${walk.param}' references '${ref}', which is not a local definition.`);
   }
@@ -119,4 +119,13 @@ function inlineReference(node: JsonObject, ref: string, walk: Walk): JsonObject 
   // Keywords beside the $ref (a description, say) refine the referenced schema.
   const { $ref: _ref, ...siblings } = node;
   return { ...inlined, ...convertNode(siblings, walk) };
+}
+
+/** A JSON-pointer segment as written in a `$ref`; one with broken %-encoding names no definition. */
+function decodedPointer(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -46,9 +46,12 @@ export async function convertToGeminiContents(messages: ChatMessage[], context: 
       case 'developer':
         systemParts.push(...textOnly(message.content, param).map((text) => ({ text })));
         break;
-      case 'user':
-        contents.push({ role: 'user', parts: await userParts(message.content, param, context) });
+      case 'user': {
+        // Gemini refuses an empty text part ("empty text parameter") and a turn without parts.
+        const parts = (await userParts(message.content, param, context)).filter((part) => part.text !== '');
+        if (parts.length > 0) contents.push({ role: 'user', parts });
         break;
+      }
       case 'assistant': {
         precedingToolCalls = message.tool_calls ?? [];
         const parts = assistantParts(message, param, context);
@@ -63,6 +66,10 @@ export async function convertToGeminiContents(messages: ChatMessage[], context: 
     }
   }
   flushToolResults();
+  if (contents.length === 0) {
+    // Gemini answers 400 to a request without contents; said here, before the call counts.
+    throw invalidField('messages', "'messages' needs at least one user or assistant message with content.");
+  }
 
   return {
     ...(systemParts.length > 0 ? { systemInstruction: { role: 'system', parts: systemParts } } : {}),

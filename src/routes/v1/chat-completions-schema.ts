@@ -17,6 +17,11 @@ const contentPart = {
       properties: { url: { type: 'string', minLength: 1 }, detail: { type: 'string', enum: ['auto', 'low', 'high'] } },
     },
   },
+  // A part of a known type carries its payload: `{"type": "text"}` alone is a malformed part, not an unsupported one.
+  allOf: [
+    { if: { properties: { type: { const: 'text' } } }, then: { required: ['text'] } },
+    { if: { properties: { type: { const: 'image_url' } } }, then: { required: ['image_url'] } },
+  ],
 };
 
 const toolCall = {
@@ -92,7 +97,16 @@ export const chatCompletionsBodySchema = {
     response_format: {
       type: 'object',
       required: ['type'],
-      properties: { type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] } },
+      properties: {
+        type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+        // As OpenAI requires: a name, and a schema that is a JSON Schema object (a string or null used to reach the adapters).
+        json_schema: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, description: { type: 'string' }, schema: { type: 'object' }, strict: nullable({ type: 'boolean' }) },
+        },
+      },
+      allOf: [{ if: { properties: { type: { const: 'json_schema' } } }, then: { required: ['json_schema'] } }],
     },
   },
 } as const;

@@ -90,4 +90,13 @@ t.test('schemas Gemini cannot express are 400s naming the field', async (t) => {
     code: 'invalid_request',
     message: /not a local definition/,
   });
+  // A broken %-escape in a pointer was a URIError, hence a 500.
+  for (const ref of ['#/definitions/%zz', '#/$defs/%']) {
+    t.throws(() => convertJsonSchemaToGeminiSchema({ type: 'object', properties: { a: { $ref: ref } } }, 'p'), { code: 'invalid_request', param: 'p', message: /not a local definition/ }, ref);
+  }
+  t.same(
+    convertJsonSchemaToGeminiSchema({ type: 'object', properties: { a: { $ref: '#/$defs/a%20b' } }, $defs: { 'a b': { type: 'string' } } }, 'p'),
+    { type: 'object', properties: { a: { type: 'string' } } },
+    'a well-escaped pointer still finds its definition',
+  );
 });

@@ -116,6 +116,10 @@ t.test("a download the gateway's fetcher refuses names the part whose URL it was
 
 t.test('requests that cannot be translated are 400s naming the field', async (t) => {
   const cases: Array<{ name: string; messages: ChatMessage[]; code: string; param: string }> = [
+    // Gemini answers 400 to a request without contents or with an empty text part: refused before the call counts.
+    { name: 'system messages only', messages: [{ role: 'system', content: 'Be brief.' }], code: 'invalid_request', param: 'messages' },
+    { name: 'one empty user message', messages: [{ role: 'user', content: '' }], code: 'invalid_request', param: 'messages' },
+    { name: 'a user message with no parts', messages: [{ role: 'user', content: [] }], code: 'invalid_request', param: 'messages' },
     {
       name: 'invalid tool-call JSON',
       messages: [{ role: 'assistant', content: null, tool_calls: [{ ...weatherCall, function: { name: 'weather', arguments: '{"location":' } }] }],
@@ -164,6 +168,14 @@ t.test('requests that cannot be translated are 400s naming the field', async (t)
   }
   const error = await convertToGeminiContents(cases[0]!.messages, context()).catch((caught: unknown) => caught);
   t.type(error, GatewayError);
+});
+
+t.test('an empty text part is left out, as Gemini refuses one', async (t) => {
+  const converted = await convertToGeminiContents(
+    [{ role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Hi' }] }, { role: 'user', content: '' }],
+    context(),
+  );
+  t.same(converted.contents, [{ role: 'user', parts: [{ text: 'Hi' }] }]);
 });
 
 t.test('empty tool-call arguments mean no arguments', async (t) => {

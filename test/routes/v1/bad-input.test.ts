@@ -48,6 +48,22 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
     { name: 'JSON sent as plain text', body: JSON.stringify({ model: 'mock-chat', messages: message }), contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
     { name: 'a trailing comma', body: '{"model": "mock-chat",}', status: 400, code: 'invalid_request', message: /^The request body is not valid JSON: .*position 22/ },
     { name: 'an empty body', body: '', status: 400, code: 'invalid_request', message: /empty/ },
+    {
+      name: 'a body nested deeper than 128 levels',
+      body: `{"model": "mock-chat", "messages": [{"role": "user", "content": "x"}], "extra": ${'['.repeat(200)}${']'.repeat(200)}}`,
+      status: 400,
+      code: 'invalid_request',
+      message: /nests objects and arrays more than 128 levels deep/,
+    },
+    { name: 'a text part without text', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: [{ type: 'text' }] }] }), status: 400, code: 'invalid_request', param: 'messages[0].content[0].text' },
+    {
+      name: 'a json_schema response format whose schema is no object',
+      body: JSON.stringify({ model: 'mock-chat', messages: message, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'abc' } } }),
+      status: 400,
+      code: 'invalid_request',
+      param: 'response_format.json_schema.schema',
+    },
+    { name: 'a json_schema response format without json_schema', body: JSON.stringify({ model: 'mock-chat', messages: message, response_format: { type: 'json_schema' } }), status: 400, code: 'invalid_request', param: 'response_format.json_schema' },
     { name: 'a __proto__ key', body: '{"model": "mock-chat", "messages": [], "__proto__": {"admin": true}}', status: 400, code: 'invalid_request', message: /'__proto__'/ },
   ];
 
