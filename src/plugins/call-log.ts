@@ -6,6 +6,7 @@ import { CallLogRecorder } from '../call-log/call-log-recorder.js';
 import type { CallLogStats } from '../call-log/call-log-writer.js';
 import { ThreadedCallLogWriter } from '../call-log/threaded-call-log-writer.js';
 import { normalizeClientIp } from '../policy/ip-allow-list.js';
+import { fillRequestedFromBody } from '../routing/call-record.js';
 
 export interface CallLogCounters extends CallLogStats {
   /** Unauthenticated failures counted into a sampled row instead of getting their own. */
@@ -134,6 +135,7 @@ export default fp(
       const agent = request.headers['user-agent'];
       const cancelled = connectionClosed && !reply.raw.writableFinished;
       const call = request.call;
+      fillRequestedFromBody(call, request.body);
       if (cancelled && fastify.cuttingConnections && call.errorCode === null) {
         // Cut at the end of the shutdown's grace period: the gateway's doing, and the row says so.
         call.errorCode = 'service_unavailable';

@@ -64,3 +64,18 @@ export function newCallRecord(): CallRecord {
     streamedText: null,
   };
 }
+
+/** Longest model name the call log keeps from a refused request (the route's own schema limit). */
+const MAX_LOGGED_MODEL_LENGTH = 256;
+
+/**
+ * A call refused before its route ran (a schema error, the decision chain, an adapter's check)
+ * still names the model and the stream it asked for, as far as its body says: the route sets
+ * them only once it runs.
+ */
+export function fillRequestedFromBody(call: CallRecord, body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { model, stream } = body as { model?: unknown; stream?: unknown };
+  if (call.requestedModel === null && typeof model === 'string' && model.length > 0 && model.length <= MAX_LOGGED_MODEL_LENGTH) call.requestedModel = model;
+  if (stream === true && call.endpoint === 'chat') call.stream = true;
+}

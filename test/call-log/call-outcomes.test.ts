@@ -92,6 +92,19 @@ t.test('every outcome yields exactly one row with the right fields', async (t) =
     t.match(row, { statusCode: 404, outcome: 'denied', errorCode: 'model_not_found', layer: 'model', requestedModel: 'no-such-model', provider: null, attempts: 0, promptTokens: null, costUsd: null });
   });
 
+  t.test('refused before the route ran, a streamed request still logs its model and stream', async (t) => {
+    await expectApiError(t, gw.sdk.chat.completions.create({ model: 'mock-chat', messages: question, stream: true, temperature: 5 }, withRequestId('req_schema_stream')), OpenAI.BadRequestError, {
+      status: 400,
+      code: 'invalid_request',
+    });
+    t.match(await onlyRow(t, gw, 'req_schema_stream'), { statusCode: 400, outcome: 'denied', layer: 'request', requestedModel: 'mock-chat', stream: true }, 'refused by the schema');
+    await expectApiError(t, gw.sdk.chat.completions.create({ model: 'mock-chat', messages: question, stream: true, n: 2 }, withRequestId('req_check_stream')), OpenAI.BadRequestError, {
+      status: 400,
+      code: 'unsupported_parameter',
+    });
+    t.match(await onlyRow(t, gw, 'req_check_stream'), { statusCode: 400, outcome: 'denied', requestedModel: 'mock-chat', stream: true }, "refused by the adapter's check");
+  });
+
   t.test('denied by the decision chain: an unknown key', { skip: gw.chainActive ? false : 'the decision chain is not registered in this build' }, async (t) => {
     await expectApiError(t, gw.client('gw-not-a-real-key-000000000000').chat.completions.create({ model: 'mock-chat', messages: question }, withRequestId('req_denied_key')), OpenAI.AuthenticationError, {
       status: 401,
