@@ -20,7 +20,7 @@ import { startFakeServer, type FakeUpstream, type RecordedRequest, type Scripted
 
 // ---------------------------------------------------------------- recorded fixtures
 
-/** The two recorded Anthropic streams (see shared/fixtures/SOURCES.md). */
+/** The two recorded Anthropic streams (see test/fixtures/recorded/SOURCES.md). */
 export const ANTHROPIC_FIXTURES = {
   /** Text "I'll invoke the JSON response tool.", then tool_use `json` (block index 1), usage 849/47. */
   textThenToolUse: 'anthropic-messages-stream-text-then-tool_use',

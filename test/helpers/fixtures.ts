@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/project-root.js';
 
-/** `shared/` sits beside the repository, on developer machines and in CI alike. */
-const fixturesDir = path.resolve(projectRoot, '..', 'shared', 'fixtures');
+/**
+ * Recorded provider answers, copied byte for byte from the team's `shared/fixtures/` into the
+ * repository, so that `npm test` runs on a fresh clone anywhere; SOURCES.md beside them names
+ * each file's origin, commit and license.
+ */
+const fixturesDir = path.resolve(projectRoot, 'test', 'fixtures', 'recorded');
 
 export function fixturePath(name: string): string {
   return path.join(fixturesDir, name);
