@@ -48,6 +48,10 @@ export const errorCatalogue = {
   // What you sent.
   invalid_request: entry(400, 'invalid_request_error', 'request'),
   body_too_large: entry(413, 'invalid_request_error', 'request'),
+  /** The client took longer than GATEWAY_REQUEST_TIMEOUT_MS to send its request. */
+  request_timeout: entry(408, 'invalid_request_error', 'request'),
+  /** Headers larger than Node accepts, or bytes that are not HTTP. */
+  malformed_http: entry(400, 'invalid_request_error', 'request'),
   unsupported_parameter: entry(400, 'invalid_request_error', 'request'),
   unsupported_media_type: entry(415, 'invalid_request_error', 'request'),
   route_not_found: entry(404, 'invalid_request_error', 'request'),

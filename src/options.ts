@@ -1,8 +1,9 @@
 import { pino, type DestinationStream } from 'pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
+import type { IncomingMessage, Server } from 'node:http';
+import type { FastifyHttpOptions, FastifyServerOptions } from 'fastify';
 import { GatewayError } from './errors.js';
+import { clientErrorHandler } from './client-error.js';
 import { sendGatewayError } from './plugins/error-handler.js';
 import type { Env } from './config/env.js';
 import { AccessLogController } from './logging/access-log-controller.js';
@@ -53,7 +54,7 @@ export const redactedPaths = [
   '*.password',
 ];
 
-export function serverOptions(options: GatewayOptions): FastifyServerOptions {
+export function serverOptions(options: GatewayOptions): FastifyHttpOptions<Server> {
   return {
     logger: options.logger ?? {
       level: options.env.LOG_LEVEL,
@@ -67,8 +68,16 @@ export function serverOptions(options: GatewayOptions): FastifyServerOptions {
     genReqId: requestIdFor,
     logController: new AccessLogController(),
     bodyLimit: options.env.GATEWAY_MAX_BODY_BYTES,
-    // Streams can run long; the gateway's own upstream deadline governs them.
-    requestTimeout: 0,
+    // How long a client may take to send its whole request (headers and body); the answer is
+    // not timed by it, so streams run as long as their upstream deadline allows. Node checks it
+    // every `connectionsCheckingInterval`, so the interval follows the limit, and enforces it
+    // only while the headers' own limit is no longer than it.
+    requestTimeout: options.env.GATEWAY_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(60_000, options.env.GATEWAY_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.env.GATEWAY_REQUEST_TIMEOUT_MS / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(options.env.GATEWAY_REQUEST_TIMEOUT_MS),
     forceCloseConnections: 'idle',
     // connection-drain refuses calls that arrive while draining, with the envelope and a log row.
     return503OnClosing: false,

@@ -37,6 +37,8 @@ export const envSchema = z.object({
   GATEWAY_JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   GATEWAY_UPSTREAM_TIMEOUT_MS: milliseconds(600_000),
   GATEWAY_MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024),
+  // Not in DESIGN §7: a client that trickles its body would otherwise hold a connection forever.
+  GATEWAY_REQUEST_TIMEOUT_MS: milliseconds(60_000),
   // The hard stop comes 5 s after the grace period (graceful-shutdown.ts): both must be timers.
   GATEWAY_SHUTDOWN_GRACE_MS: milliseconds(25_000, MAX_TIMER_MS - 5_000),
   GATEWAY_ALLOW_PRIVATE_FETCH: booleanString.default(false),

@@ -1,0 +1,41 @@
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { GatewayError, toEnvelope } from './errors.js';
+
+interface ClientError extends Error {
+  code?: string;
+}
+
+/** What Node reports before a request reached Fastify, as the catalogue's error. */
+function catalogued(error: ClientError, requestTimeoutMs: number): GatewayError {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new GatewayError('request_timeout', `The request was not received in full within ${requestTimeoutMs} ms.`, {
+      hint: 'Send the headers and the body without pausing; GATEWAY_REQUEST_TIMEOUT_MS sets the limit.',
+    });
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return new GatewayError('malformed_http', 'The request headers are larger than the server accepts (16 KiB).', { hint: 'Send fewer or smaller headers.' });
+  }
+  return new GatewayError('malformed_http', 'The request is not well-formed HTTP/1.1.', { hint: 'Check the client or proxy that sent it.' });
+}
+
+/**
+ * Node's 'clientError': a request too slow to arrive, oversized headers, bytes that are not HTTP.
+ * Answered with the gateway's envelope instead of Fastify's own body. No route ran, so no call-log
+ * row exists for it; a request already routed when its body stalled is logged as cancelled.
+ */
+export function clientErrorHandler(requestTimeoutMs: number) {
+  return function onClientError(this: FastifyInstance, error: ClientError, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const gatewayError = catalogued(error, requestTimeoutMs);
+    this.log.info({ code: error.code, status: gatewayError.status }, 'client error before a request was routed');
+    if (socket.writable) {
+      const body = JSON.stringify(toEnvelope(gatewayError, 'req_none'));
+      socket.write(
+        `HTTP/1.1 ${gatewayError.status} ${gatewayError.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nx-gateway-error-source: gateway\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
+}

@@ -1,0 +1,63 @@
+import { connect } from 'node:net';
+import t from 'tap';
+import { startGateway } from './helpers/gateway.js';
+
+const slowStreamConfig = `
+providers:
+  - name: slow-mock
+    kind: mock
+    options: { chunkDelayMs: 150, reply: "${Array.from({ length: 16 }, (_, index) => `word${index}`).join(' ')}" }
+models:
+  - name: mock-chat
+    type: chat
+    deployments: [{ provider: slow-mock, model: mock-1 }]
+`;
+
+/** Writes `head`, then one body byte every `everyMs`; resolves with all the server sent before it closed. */
+function trickle(port: number, head: string, everyMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head));
+    let received = '';
+    const drip = setInterval(() => socket.writable && socket.write('x'), everyMs);
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('close', () => {
+      clearInterval(drip);
+      resolve(received);
+    });
+    socket.on('error', (error) => (received === '' ? reject(error) : undefined));
+  });
+}
+
+t.test('a client that trickles its request is answered 408 with the envelope once GATEWAY_REQUEST_TIMEOUT_MS passes', async (t) => {
+  const gw = await startGateway(t, { config: slowStreamConfig, env: { GATEWAY_REQUEST_TIMEOUT_MS: '1000' } });
+  const port = Number(new URL(gw.origin).port);
+  const startedAt = Date.now();
+  const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
+  const answer = await trickle(port, head, 200);
+  const took = Date.now() - startedAt;
+  t.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/, 'a 408');
+  t.match(answer, /"code":"request_timeout"/, "the catalogue's code in the gateway's envelope");
+  t.match(answer, /GATEWAY_REQUEST_TIMEOUT_MS/, 'the hint names the setting');
+  t.ok(took >= 1000 && took < 5_000, `cut after the limit, not held open (${took} ms)`);
+
+  // The limit is on receiving the request: an answer streaming longer than it is not cut.
+  const stream = await gw.client().chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'Long, please.' }] });
+  const streamStarted = Date.now();
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  t.ok(Date.now() - streamStarted > 1_500, 'the stream ran past the request timeout');
+  t.match(text, /word0 .* word15/, 'and arrived whole');
+});
+
+t.test('bytes that are not HTTP get the envelope, not a framework body', async (t) => {
+  const gw = await startGateway(t);
+  const answer = await new Promise<string>((resolve) => {
+    const socket = connect(Number(new URL(gw.origin).port), '127.0.0.1', () => socket.write('HELLO THERE\r\n\r\n'));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('close', () => resolve(received));
+  });
+  t.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.match(answer, /"code":"malformed_http"/);
+  t.notMatch(answer, /"statusCode"/, "not Fastify's own error body");
+});
