@@ -19,10 +19,23 @@ export async function serve(env: Env): Promise<FastifyInstance> {
 export function exitOnStartupFailure(error: unknown): never {
   if (error instanceof EnvError || error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`The gateway failed to start: ${(error as Error).message}. Another process holds the port; stop it or set PORT.\n`);
+  } else if (startupHint(error) !== undefined) {
+    process.stderr.write(`The gateway failed to start: ${(error as Error).message}. ${startupHint(error)}\n`);
   } else {
     process.stderr.write(`The gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exit(1);
+}
+
+/** The operator's mistakes a system error points at, named by the variable to change. */
+function startupHint(error: unknown): string | undefined {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE') return 'Another process holds the port; stop it or set PORT.';
+  if (code === 'EACCES' && syscall === 'listen') return 'This user may not listen on that port; set PORT above 1023.';
+  if ((code === 'ENOTFOUND' || code === 'EAI_AGAIN') && syscall === 'getaddrinfo') return 'HOST does not name an address of this machine; set HOST to an IP (such as 127.0.0.1 or 0.0.0.0).';
+  if (code === 'EADDRNOTAVAIL') return 'HOST is not an address of this machine; set HOST to one of its addresses, or 0.0.0.0.';
+  if ((code === 'EEXIST' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EROFS') && syscall !== 'listen') {
+    return 'GATEWAY_DATA_DIR must be a directory the gateway can create and write.';
+  }
+  return undefined;
 }
