@@ -198,7 +198,8 @@ export class LimitEngine {
     // Count, all at once. Every limit had room a moment ago; a replica may have taken the last unit since.
     const reserved = demand !== null && demand.tokens > 0 ? demand.tokens : 0;
     // A budgeted call holds the most it can cost until it ends, so calls running side by side
-    // cannot all pass on the same spend. It may take a budget's last cent, not more than is left.
+    // cannot all pass on the same spend. It passes while the holds before it leave something of
+    // the budget; its own hold may go past the budget, as the call that crosses one completes.
     const hold = budgeted.length > 0 ? Math.ceil(demandOf.maxCostUsd() * MICRO_USD) : 0;
     const [requestCounts, reservations, holds] = await Promise.all([
       Promise.allSettled(requestLimited.map((party) => requests.check(request, counters.requests(party.ref), party.settings.rpm as number, true))),
