@@ -15,6 +15,8 @@
 # GATEWAY_ADMIN_PASSWORD, generated once and never overwritten), `data/` (the SQLite database,
 # gateway.pid, gateway.log, gateway.url). Every run prints a NEW demo key for the tenant 'demo'
 # (earlier demo keys stay valid); the tenant, app, service and subscription are created once.
+# A variable set in your environment wins over .env (GATEWAY_DATA_DIR=/srv/gw ./quick-start.sh),
+# which only supplies what is unset. A port another program holds is refused (exit 1).
 #
 # Piped (curl -fsSL <url>/quick-start.sh | bash -s -- [options]): the gateway is built from a
 # clone, so piped it needs GATEWAY_REPO_URL (the git URL to clone) and clones into
@@ -60,7 +62,8 @@ URL_FILE="$DATA_DIR/gateway.url"
 
 # ------------------------------------------------------------------ options
 action=start foreground=false docker=false show_password=false reinstall=false skip_install=false
-host=127.0.0.1 port="${PORT:-$DEFAULT_PORT}"
+host=127.0.0.1 port="${PORT:-$DEFAULT_PORT}" port_from=default
+[[ -z "${PORT:-}" ]] || port_from=PORT
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --foreground) foreground=true ;;
@@ -73,22 +76,72 @@ while [[ $# -gt 0 ]]; do
     --skip-install) skip_install=true ;;
     --host) [[ $# -ge 2 ]] || usage_error "--host needs an address, e.g. --host 0.0.0.0"; host="$2"; shift ;;
     --host=*) host="${1#--host=}" ;;
-    --port) [[ $# -ge 2 ]] || usage_error "--port needs a number, e.g. --port 9000"; port="$2"; shift ;;
-    --port=*) port="${1#--port=}" ;;
+    --port) [[ $# -ge 2 ]] || usage_error "--port needs a number, e.g. --port 9000"; port="$2" port_from=--port; shift ;;
+    --port=*) port="${1#--port=}" port_from=--port ;;
     -h | --help) sed -n '2,/^set -euo/p' "$script" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
   esac
   shift
 done
-[[ "$port" =~ ^[0-9]+$ && "$port" -ge 1 && "$port" -le 65535 ]] || usage_error "--port must be a number from 1 to 65535, not '$port'"
+if ! [[ "$port" =~ ^[0-9]+$ && "$port" -ge 1 && "$port" -le 65535 ]]; then
+  if [[ "$port_from" == PORT ]]; then usage_error "PORT (from your environment) must be a number from 1 to 65535, not '$port': fix or unset it, or pass --port."; fi
+  usage_error "--port must be a number from 1 to 65535, not '$port'"
+fi
+# How to pick another port, in the words of where this one came from.
+port_advice() {
+  case "$port_from" in
+    --port) printf 'stop that program, or choose another port with --port' ;;
+    PORT) printf 'stop that program, or choose another port: PORT=%s comes from your environment (set another, or pass --port)' "$port" ;;
+    *) printf 'stop that program, or choose another port with --port (or PORT)' ;;
+  esac
+}
 
 # The address to reach the gateway at from this machine.
 local_url() { local h="$host"; [[ "$h" == 0.0.0.0 || "$h" == "::" ]] && h=127.0.0.1; printf 'http://%s:%s' "$h" "$1"; }
 
-http_ok() {
-  if command -v curl >/dev/null; then curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
-  else node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"
+# The body of a 2xx answer at $1; fails on anything else.
+http_get() {
+  if command -v curl >/dev/null; then curl -fsS --max-time 2 "$1" 2>/dev/null
+  else node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then(async (r) => { if (!r.ok) process.exit(1); process.stdout.write(await r.text()); }, () => process.exit(1))' "$1"
   fi
+}
+
+# Whether a Pinpoint Gateway answers ready at $1. Any other service on the port may answer 200
+# too: the answer must be the gateway's own ({"status":"ready","checks":{...}}).
+gateway_ready() {
+  local body
+  body="$(http_get "$1/readyz")" || return 1
+  [[ "$body" == *'"status":"ready"'* && "$body" == *'"checks":'* ]]
+}
+
+# Empty when host:port can be listened on (as the gateway's own listen would), else why not
+# (EADDRINUSE, EACCES, EADDRNOTAVAIL, ...).
+listen_problem() {
+  node -e '
+    const server = require("node:net").createServer();
+    server.once("error", (error) => { process.stdout.write(String(error.code ?? error.message)); process.exit(0); });
+    server.listen({ host: process.argv[1], port: Number(process.argv[2]) }, () => server.close());
+  ' "$1" "$2"
+}
+
+# Refuses to start when the port cannot be ours: another service holding it would answer for the
+# gateway (and the gateway itself would exit with EADDRINUSE).
+check_port_free() {
+  local problem url
+  problem="$(listen_problem "$host" "$port")"
+  [[ -n "$problem" ]] || return 0
+  url="$(local_url "$port")"
+  case "$problem" in
+    EADDRINUSE)
+      if gateway_ready "$url"; then
+        fail "port $port on $host is taken by another Pinpoint Gateway, not one this script started from $ROOT (npm start, another checkout, a container?): $(port_advice)."
+      fi
+      fail "port $port on $host is taken by another program (not this gateway): $(port_advice)."
+      ;;
+    EACCES) fail "this user may not listen on port $port (ports below 1024 need privileges): choose another port with --port (or PORT)." ;;
+    EADDRNOTAVAIL) fail "--host $host is not an address of this machine." ;;
+    *) fail "cannot listen on $host:$port ($problem)." ;;
+  esac
 }
 
 rand_hex() {
@@ -158,13 +211,46 @@ ensure_env_file() {
   if $created; then say "Created $ENV_FILE with generated secrets (mode 0600)."; fi
 }
 
-load_env_file() {
-  set -a
-  # shellcheck disable=SC1090 # written by ensure_env_file
-  . "$ENV_FILE"
-  set +a
-  export HOST="$host" PORT="$port"
+# The name and value of each variable .env sets, NUL-separated. Read in a subshell, so .env sets
+# nothing here; the values are what a shell makes of them (quotes, $VARIABLES).
+env_file_values() {
+  (
+    set -a
+    # shellcheck disable=SC1090 # written by ensure_env_file
+    . "$ENV_FILE"
+    set +a
+    sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' "$ENV_FILE" | while IFS= read -r name; do
+      printf '%s\0%s\0' "$name" "${!name-}"
+    done
+  )
 }
+
+# The usual dotenv rule: a variable set (non-empty) in the caller's environment wins over .env,
+# which only supplies what is unset. from_caller: the ones whose value differs from .env's.
+from_caller=()
+load_env_file() {
+  local name value mine secret_key_in_file=""
+  from_caller=()
+  while IFS= read -r -d '' name && IFS= read -r -d '' value; do
+    mine="$(printenv "$name" || true)"
+    if [[ -z "$mine" ]]; then
+      export "$name=$value"
+    elif [[ "$mine" != "$value" ]]; then
+      from_caller+=("$name")
+      [[ "$name" != GATEWAY_SECRET_KEY ]] || secret_key_in_file="$value"
+    fi
+  done < <(env_file_values)
+  export HOST="$host" PORT="$port"
+  if [[ ${#from_caller[@]} -gt 0 ]]; then
+    say "From your environment, not .env (set there, it wins): ${from_caller[*]}."
+  fi
+  # Only worth saying when there is a database whose credentials may be sealed under .env's key.
+  if [[ -n "$secret_key_in_file" && -f "${GATEWAY_DATA_DIR:-data}/gateway.sqlite" ]]; then
+    say "  Note: your GATEWAY_SECRET_KEY is not the one in $ENV_FILE (which is left unchanged): provider credentials stored under that one cannot be decrypted with yours, and the ones stored now will need yours."
+  fi
+}
+
+from_caller_has() { local name; for name in ${from_caller[@]+"${from_caller[@]}"}; do [[ "$name" != "$1" ]] || return 0; done; return 1; }
 
 # ------------------------------------------------------------------ install, build, migrate
 install_and_build() {
@@ -184,14 +270,46 @@ install_and_build() {
   npm run --silent build
 }
 
+# Where this run's lines of the log start (set when this run starts the gateway in the background):
+# a failed start shows only its own lines, and the log of an earlier run says nothing of this one.
+log_offset=""
+this_run_log() { [[ -n "$log_offset" && -f "$LOG_FILE" ]] && tail -c "+$((log_offset + 1))" "$LOG_FILE"; }
+
+# Whether the gateway process `pid` is the one that answers: alive, and (when this run started it
+# in the background and it logs at info) its own log says it listens. A /readyz answer alone could
+# come from a gateway of another checkout that got the port first.
+ours_answers() { # pid
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ -n "$log_offset" ]] || return 0
+  case "${LOG_LEVEL:-info}" in info | debug | trace) ;; *) return 0 ;; esac
+  local log
+  log="$(this_run_log || true)"
+  grep -qE "\"pid\":$1,.*Server listening at" <<<"$log"
+}
+
+start_failed() { # the gateway process exited before it was ready
+  local log
+  log="$(this_run_log || true)"
+  if [[ -n "$log" ]]; then printf '%s\n' "$log" | tail -n 40 >&2; fi
+  if [[ "$log" == *EADDRINUSE* ]]; then
+    fail "the gateway could not listen: port $port on $host was taken by another program while it started: $(port_advice)."
+  fi
+  if [[ "$log" == *'unable to authenticate data'* ]]; then
+    local whose="the one in $ENV_FILE" advice="Start it with the key they were stored under."
+    if from_caller_has GATEWAY_SECRET_KEY; then whose="yours, from your environment" advice="Unset GATEWAY_SECRET_KEY to use the one in $ENV_FILE, or set the key they were stored under."; fi
+    fail "the gateway cannot decrypt the provider credentials stored in ${GATEWAY_DATA_DIR:-data}: they were stored under another GATEWAY_SECRET_KEY than $whose. $advice"
+  fi
+  if [[ -n "$log_offset" ]]; then fail "the gateway exited while starting (this start's log lines are above; all of them: $LOG_FILE)."; fi
+  fail "the gateway exited while starting (its messages are above)."
+}
+
 wait_ready() { # url pid|container
   local url="$1" who="$2" deadline=$((SECONDS + 60))
-  until http_ok "$url/readyz"; do
+  until gateway_ready "$url" && { $docker || ours_answers "$who"; }; do
     if $docker; then
       [[ "$(docker inspect -f '{{.State.Running}}' "$who" 2>/dev/null)" == true ]] || { docker logs --tail 40 "$who" >&2 || true; fail "the gateway container stopped while starting (its last log lines are above)."; }
     elif ! kill -0 "$who" 2>/dev/null; then
-      [[ -f "$LOG_FILE" ]] && tail -n 40 "$LOG_FILE" >&2
-      fail "the gateway exited while starting (its last log lines are above; all of them: $LOG_FILE)."
+      start_failed
     fi
     [[ $SECONDS -lt $deadline ]] || fail "the gateway did not become ready at $url/readyz within 60 s (see ./quick-start.sh --logs)."
     sleep 0.3
@@ -211,11 +329,16 @@ print_summary() { # url where
   say "Pinpoint Gateway is ready at $url $where"
   if [[ "$host" == 0.0.0.0 || "$host" == "::" ]]; then say "  It listens on every interface ($host): other machines reach it at this machine's address."; fi
   say "  Status / stop / logs:  ./quick-start.sh --status | --stop | --logs$($docker && printf ' (add --docker)')"
-  say "  Admin user 'admin':    the password is GATEWAY_ADMIN_PASSWORD in $ENV_FILE"
+  if from_caller_has GATEWAY_ADMIN_PASSWORD; then say "  Admin user 'admin':    the password is GATEWAY_ADMIN_PASSWORD from your environment"
+  else say "  Admin user 'admin':    the password is GATEWAY_ADMIN_PASSWORD in $ENV_FILE"
+  fi
   if $show_password; then say "  Admin password:        $GATEWAY_ADMIN_PASSWORD"; fi
   say "  Metrics:               $url/metrics    Health: $url/readyz"
   if ! setup="$(demo_json "$url" 2>&1)"; then
     printf '%s\n' "$setup" >&2
+    if from_caller_has GATEWAY_ADMIN_PASSWORD || from_caller_has GATEWAY_ADMIN_USER; then
+      say "(Your environment sets GATEWAY_ADMIN_USER/GATEWAY_ADMIN_PASSWORD, not .env: the password is given to the first admin only when the database is created; an existing database keeps its admin's password.)" >&2
+    fi
     fail "the gateway is running, but the demo key could not be created (the message above says why). Stop it with ./quick-start.sh --stop."
   fi
   key="$(printf '%s' "$setup" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')"
@@ -238,7 +361,7 @@ native_status() {
   local pid
   if pid="$(running_pid)"; then
     local url; url="$(running_url)"
-    if http_ok "$url/readyz"; then say "The gateway is running at $url (pid $pid) and ready."
+    if gateway_ready "$url"; then say "The gateway is running at $url (pid $pid) and ready."
     else say "The gateway is running at $url (pid $pid) but not ready (starting, draining or overloaded: see ./quick-start.sh --logs)."
     fi
     return 0
@@ -275,10 +398,13 @@ native_start() {
     say "The gateway is already running at $url (pid $pid); nothing to install or start. (--stop, then run again, to pick up changes or another --port/--host.)"
     ensure_env_file
     load_env_file
+    if [[ ${#from_caller[@]} -gt 0 ]]; then say "  (The running gateway keeps the settings it was started with: --stop, then run again, to apply yours.)"; fi
     wait_ready "$url" "$pid"
     print_summary "$url" "(pid $pid, already running)"
     return 0
   fi
+  # Before the build: a port another program holds fails now, not after a minute of building.
+  check_port_free
   install_and_build
   ensure_env_file
   load_env_file
@@ -293,6 +419,7 @@ native_start() {
     ( wait_ready "$url" "$$" && print_summary "$url" "(pid $$, in the foreground: Ctrl-C stops it)" ) &
     exec node dist/server.js
   fi
+  log_offset="$(if [[ -f "$LOG_FILE" ]]; then wc -c <"$LOG_FILE" | tr -d ' '; else printf 0; fi)"
   nohup node dist/server.js >>"$LOG_FILE" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
@@ -317,7 +444,12 @@ docker_start() {
       docker build -t "$IMAGE" .
       say "Starting the container $CONTAINER (data in the volume $VOLUME) ..."
       # The container always listens on 0.0.0.0:8787 inside; --host/--port choose the published address.
-      docker run -d --name "$CONTAINER" --env-file "$ENV_FILE" \
+      # -e NAME (no value) passes this shell's value: the caller's environment wins over .env here too.
+      local name passed=()
+      for name in ${from_caller[@]+"${from_caller[@]}"}; do
+        [[ "$name" == GATEWAY_DATA_DIR || "$name" == GATEWAY_CONFIG ]] || passed+=(-e "$name")
+      done
+      docker run -d --name "$CONTAINER" --env-file "$ENV_FILE" ${passed[@]+"${passed[@]}"} \
         -e GATEWAY_DATA_DIR=/data -e GATEWAY_CONFIG=/app/gateway.config.yaml -e HOST=0.0.0.0 -e PORT=8787 \
         -p "$host:$port:8787" -v "$VOLUME:/data" --restart unless-stopped "$IMAGE" >/dev/null
       ;;

@@ -1,4 +1,6 @@
 import { AdminClient } from '../admin-client.js';
+import { REDACTED, redactSecretText, secretField } from '../../secrets/redact-secrets.js';
+import { CliError } from '../cli-error.js';
 import type { OptionValues } from '../command-table.js';
 
 interface Named {
@@ -25,25 +27,46 @@ export interface DemoSetup {
   key: string;
 }
 
+/**
+ * The field `field` of an admin API answer, which must be a non-empty string. Anything else means
+ * the URL reached something other than this gateway's admin API (another service on the port, a
+ * proxy's page), and the demo must fail rather than print "tenant undefined".
+ */
+function stringField(client: AdminClient, what: string, answer: unknown, field: string): string {
+  const value = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[field] : undefined;
+  if (typeof value === 'string' && value !== '') return value;
+  // The answer of a key's creation carries its secret: never printed, even from a half-right answer.
+  const shown = answer === undefined ? 'nothing' : redactSecretText(JSON.stringify(answer, (name, value: unknown) => (name === 'key' || secretField.test(name) ? REDACTED : value))).slice(0, 200);
+  throw new CliError(
+    `${what} at ${client.baseUrl} answered ${shown}, without the "${field}" a Pinpoint Gateway returns: ` +
+      'is this URL the gateway, or does another service answer there? Check --url (or PORT).',
+  );
+}
+
 async function findOrCreate(client: AdminClient, listPath: string, createPath: string, name: string, body: { name: string; tenantId?: string; [field: string]: unknown }): Promise<string> {
   // Matched here as well, so a list that ignores its filter cannot pick another tenant's app.
   const existing = (await client.listAll<Named>(listPath)).find(
-    (item) => item.name === name && (body.tenantId === undefined || item.tenantId === body.tenantId),
+    (item) => typeof item === 'object' && item !== null && item.name === name && (body.tenantId === undefined || item.tenantId === body.tenantId),
   );
-  if (existing !== undefined) return existing.id;
-  return (await client.post<Named>(createPath, body)).id;
+  if (existing !== undefined) return stringField(client, `GET ${listPath}`, existing, 'id');
+  return stringField(client, `POST ${createPath}`, await client.post<unknown>(createPath, body), 'id');
 }
 
 /** An approved subscription of the demo app to the demo service: reused, requested, approved as needed. */
 async function ensureSubscription(client: AdminClient, consumerId: string, serviceId: string): Promise<string> {
-  const mine = (await client.listAll<Subscription>(`/admin/subscriptions?consumerId=${encodeURIComponent(consumerId)}`)).filter(
-    (item) => item.consumerId === consumerId && item.serviceId === serviceId,
+  const listPath = `/admin/subscriptions?consumerId=${encodeURIComponent(consumerId)}`;
+  const mine = (await client.listAll<Subscription>(listPath)).filter(
+    (item) => typeof item === 'object' && item !== null && item.consumerId === consumerId && item.serviceId === serviceId,
   );
   const approved = mine.find((item) => item.status === 'approved');
-  if (approved !== undefined) return approved.id;
-  const subscription = mine.find((item) => item.status === 'pending') ?? (await client.post<Subscription>('/admin/subscriptions', { consumerId, serviceId }));
-  if (subscription.status !== 'approved') await client.post(`/admin/subscriptions/${encodeURIComponent(subscription.id)}/approve`);
-  return subscription.id;
+  if (approved !== undefined) return stringField(client, `GET ${listPath}`, approved, 'id');
+  const pending = mine.find((item) => item.status === 'pending');
+  const what = pending === undefined ? 'POST /admin/subscriptions' : `GET ${listPath}`;
+  const subscription = pending ?? (await client.post<unknown>('/admin/subscriptions', { consumerId, serviceId }));
+  const id = stringField(client, what, subscription, 'id');
+  const status = stringField(client, what, subscription, 'status');
+  if (status !== 'approved') await client.post(`/admin/subscriptions/${encodeURIComponent(id)}/approve`);
+  return id;
 }
 
 /**
@@ -63,10 +86,11 @@ export async function setUpDemo(client: AdminClient): Promise<DemoSetup> {
     models: [...DEMO.models],
   });
   const subscriptionId = await ensureSubscription(client, consumerId, serviceId);
-  const created = await client.post<{ id: string; key: string }>(`/admin/consumers/${encodeURIComponent(consumerId)}/keys`, {
-    name: `quick-start ${new Date().toISOString()}`,
-  });
-  return { baseURL: `${client.baseUrl}/v1`, tenantId, consumerId, serviceId, subscriptionId, keyId: created.id, key: created.key };
+  const keysPath = `/admin/consumers/${encodeURIComponent(consumerId)}/keys`;
+  const created = await client.post<unknown>(keysPath, { name: `quick-start ${new Date().toISOString()}` });
+  const keyId = stringField(client, `POST ${keysPath}`, created, 'id');
+  const key = stringField(client, `POST ${keysPath}`, created, 'key');
+  return { baseURL: `${client.baseUrl}/v1`, tenantId, consumerId, serviceId, subscriptionId, keyId, key };
 }
 
 /** `gateway demo`: what quick-start.sh runs once the gateway is ready. */

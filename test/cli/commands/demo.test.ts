@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { platformAdmin, startAdminGateway, TEST_ADMIN_PASSWORD } from '../../helpers/admin.js';
 import { runCli } from '../../helpers/child-gateway.js';
@@ -45,4 +47,31 @@ t.test('demo and subscriptions, through the admin API', async (t) => {
     [{ status: 'approved' }],
     'one approved subscription of the demo app to the demo service',
   );
+});
+
+t.test('demo against a server that is not the gateway: exit 1 and a clear message, never "undefined"', async (t) => {
+  // What a black-box probe found: any HTTP server answering 200 made the demo "succeed" with
+  // "tenant undefined … New key undefined" (quick-start.sh then found no key in its answer).
+  const answers = [
+    { label: 'plain text', type: 'text/plain', body: 'ok' },
+    { label: 'empty JSON objects', type: 'application/json', body: '{}' },
+    { label: 'a token and empty lists', type: 'application/json', body: '{"access_token":"t","data":[]}' },
+  ];
+  for (const answer of answers) {
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': answer.type }).end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => server.close());
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { GATEWAY_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD };
+    for (const args of [['demo', '--url', origin], ['demo', '--json', '--url', origin]]) {
+      const run = await runCli(args, env);
+      t.equal(run.code, 1, `${answer.label}, ${args.join(' ')}: exits 1 (an operation failure)`, { stdout: run.stdout, stderr: run.stderr });
+      t.equal(run.stdout, '', 'prints nothing on stdout (no half setup, no key)');
+      t.notMatch(run.stderr, /undefined|unexpected failure/, 'no undefined values, no stack');
+      t.match(run.stderr, new RegExp(`^POST /admin/tenants at ${origin} answered .*without the "id" a Pinpoint Gateway returns: .*Check --url \\(or PORT\\)`), 'says what answered and what to check');
+    }
+  }
 });
