@@ -294,7 +294,8 @@ start_failed() { # the gateway process exited before it was ready
   if [[ "$log" == *EADDRINUSE* ]]; then
     fail "the gateway could not listen: port $port on $host was taken by another program while it started: $(port_advice)."
   fi
-  if [[ "$log" == *'unable to authenticate data'* ]]; then
+  # The gateway's own words for it (older builds printed only the cipher's).
+  if [[ "$log" == *'sealed under another key'* || "$log" == *'unable to authenticate data'* ]]; then
     local whose="the one in $ENV_FILE" advice="Start it with the key they were stored under."
     if from_caller_has GATEWAY_SECRET_KEY; then whose="yours, from your environment" advice="Unset GATEWAY_SECRET_KEY to use the one in $ENV_FILE, or set the key they were stored under."; fi
     fail "the gateway cannot decrypt the provider credentials stored in ${GATEWAY_DATA_DIR:-data}: they were stored under another GATEWAY_SECRET_KEY than $whose. $advice"

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { EnvError, type Env } from './config/env.js';
 import { ConfigError } from './config/gateway-config.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
+import { SecretKeyMismatchError } from './secrets/secret-box.js';
 
 /** Builds the gateway, installs the drain on SIGTERM/SIGINT and listens (`server.js` and `gateway serve`). */
 export async function serve(env: Env): Promise<FastifyInstance> {
@@ -17,7 +18,7 @@ export async function serve(env: Env): Promise<FastifyInstance> {
 
 /** A failed boot prints one clear message (no stack for a configuration mistake) and exits 1. */
 export function exitOnStartupFailure(error: unknown): never {
-  if (error instanceof EnvError || error instanceof ConfigError) {
+  if (error instanceof EnvError || error instanceof ConfigError || error instanceof SecretKeyMismatchError) {
     process.stderr.write(`${error.message}\n`);
   } else if (startupHint(error) !== undefined) {
     process.stderr.write(`The gateway failed to start: ${(error as Error).message}. ${startupHint(error)}\n`);

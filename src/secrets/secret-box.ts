@@ -10,6 +10,11 @@ export interface SecretBox {
 
 const VERSION = 'v1';
 
+/** A credential sealed under another key: the gateway runs with a GATEWAY_SECRET_KEY its data was not written with. */
+export class SecretKeyMismatchError extends Error {
+  override name = 'SecretKeyMismatchError';
+}
+
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('The credential-encryption key must be 32 bytes.');
   return {
@@ -27,7 +32,16 @@ export function createSecretBox(key: Buffer): SecretBox {
       }
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
+      try {
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
+      } catch (error) {
+        // GCM's tag check is what fails: "Unsupported state or unable to authenticate data" said nothing useful.
+        throw new SecretKeyMismatchError(
+          'A stored provider credential cannot be decrypted with this GATEWAY_SECRET_KEY: it was sealed under another key. ' +
+            'Start the gateway with the key its data was written with (GATEWAY_SECRET_KEY, or secret.key in GATEWAY_DATA_DIR when the variable is unset).',
+          { cause: error },
+        );
+      }
     },
   };
 }

@@ -11,6 +11,6 @@ t.test('seals and opens; tampering and the wrong key are detected', async (t) =>
   const parts = sealed.split(':');
   parts[3] = Buffer.from('tampered').toString('base64');
   t.throws(() => box.open(parts.join(':')));
-  t.throws(() => createSecretBox(randomBytes(32)).open(sealed));
+  t.throws(() => createSecretBox(randomBytes(32)).open(sealed), { name: 'SecretKeyMismatchError', message: /cannot be decrypted with this GATEWAY_SECRET_KEY: it was sealed under another key/ }, 'the wrong key is named as such');
   t.throws(() => createSecretBox(randomBytes(16)));
 });
