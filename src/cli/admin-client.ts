@@ -1,3 +1,4 @@
+import { REDACTED, redactSecretText, secretField } from '../secrets/redact-secrets.js';
 import { CliError, usageError } from './cli-error.js';
 import { stringOption, type OptionValues } from './command-table.js';
 
@@ -39,8 +40,10 @@ export class AdminClient {
     let cursor: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const page: ListPage<T> = await this.get<ListPage<T>>(`${path}${separator}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
-      items.push(...(Array.isArray(page.data) ? page.data : []));
+      const pagePath: string = `${path}${separator}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const page: ListPage<T> | undefined = await this.get<ListPage<T> | undefined>(pagePath);
+      if (page === undefined || !Array.isArray(page.data)) throw this.notTheGateway(`GET ${path}`, page, 'data list');
+      items.push(...page.data);
       cursor = typeof page.nextCursor === 'string' ? page.nextCursor : null;
     } while (cursor !== null);
     return items;
@@ -52,9 +55,11 @@ export class AdminClient {
 
   private async login(): Promise<string> {
     if (this.token !== undefined) return this.token;
-    const answer = await this.send<{ access_token: string }>('POST', '/admin/auth/token', { username: this.username, password: this.password }, undefined);
-    this.token = answer.access_token;
-    return this.token;
+    const answer = await this.send<{ access_token?: unknown } | undefined>('POST', '/admin/auth/token', { username: this.username, password: this.password }, undefined);
+    const token = answer?.access_token;
+    if (typeof token !== 'string' || token === '') throw this.notTheGateway('POST /admin/auth/token', answer, 'access_token');
+    this.token = token;
+    return token;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -75,7 +80,18 @@ export class AdminClient {
     const text = await response.text();
     const parsed = text === '' ? undefined : safeJson(text);
     if (!response.ok) throw new CliError(describeFailure(method, path, response.status, parsed));
+    // The admin API answers JSON or nothing; text means something else answers at this URL.
+    if (typeof parsed === 'string') throw this.notTheGateway(`${method} ${path.split('?')[0] ?? path}`, parsed, 'JSON answer');
     return parsed as T;
+  }
+
+  /**
+   * An answer the admin API never gives: another service holds the port, or a proxy answers. The
+   * answer is shown cut short and without anything credential-like (a key's creation carries it).
+   */
+  notTheGateway(what: string, answer: unknown, expected: string): CliError {
+    const shown = answer === undefined ? 'nothing' : redactSecretText(JSON.stringify(answer, (name, value: unknown) => (name === 'key' || secretField.test(name) ? REDACTED : value))).slice(0, 200);
+    return new CliError(`${what} at ${this.baseUrl} answered ${shown}, without the ${expected} a Pinpoint Gateway returns: is this URL the gateway, or does another service answer there? Check --url (or PORT).`);
   }
 }
 

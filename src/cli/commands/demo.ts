@@ -1,6 +1,4 @@
 import { AdminClient } from '../admin-client.js';
-import { REDACTED, redactSecretText, secretField } from '../../secrets/redact-secrets.js';
-import { CliError } from '../cli-error.js';
 import type { OptionValues } from '../command-table.js';
 
 interface Named {
@@ -35,12 +33,7 @@ export interface DemoSetup {
 function stringField(client: AdminClient, what: string, answer: unknown, field: string): string {
   const value = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[field] : undefined;
   if (typeof value === 'string' && value !== '') return value;
-  // The answer of a key's creation carries its secret: never printed, even from a half-right answer.
-  const shown = answer === undefined ? 'nothing' : redactSecretText(JSON.stringify(answer, (name, value: unknown) => (name === 'key' || secretField.test(name) ? REDACTED : value))).slice(0, 200);
-  throw new CliError(
-    `${what} at ${client.baseUrl} answered ${shown}, without the "${field}" a Pinpoint Gateway returns: ` +
-      'is this URL the gateway, or does another service answer there? Check --url (or PORT).',
-  );
+  throw client.notTheGateway(what, answer, `"${field}"`);
 }
 
 async function findOrCreate(client: AdminClient, listPath: string, createPath: string, name: string, body: { name: string; tenantId?: string; [field: string]: unknown }): Promise<string> {

@@ -53,9 +53,11 @@ t.test('demo against a server that is not the gateway: exit 1 and a clear messag
   // What a black-box probe found: any HTTP server answering 200 made the demo "succeed" with
   // "tenant undefined … New key undefined" (quick-start.sh then found no key in its answer).
   const answers = [
-    { label: 'plain text', type: 'text/plain', body: 'ok' },
-    { label: 'empty JSON objects', type: 'application/json', body: '{}' },
-    { label: 'a token and empty lists', type: 'application/json', body: '{"access_token":"t","data":[]}' },
+    // The first answer that could not be the gateway's is named: sign-in, a list, or a creation.
+    { label: 'plain text', type: 'text/plain', body: 'ok', refusedAt: 'POST /admin/auth/token', missing: 'JSON answer' },
+    { label: 'empty JSON objects', type: 'application/json', body: '{}', refusedAt: 'POST /admin/auth/token', missing: 'access_token' },
+    { label: 'a token and no lists', type: 'application/json', body: '{"access_token":"t"}', refusedAt: 'GET /admin/tenants', missing: 'data list' },
+    { label: 'a token and empty lists', type: 'application/json', body: '{"access_token":"t","data":[]}', refusedAt: 'POST /admin/tenants', missing: '"id"' },
   ];
   for (const answer of answers) {
     const server = createServer((request, response) => {
@@ -71,7 +73,7 @@ t.test('demo against a server that is not the gateway: exit 1 and a clear messag
       t.equal(run.code, 1, `${answer.label}, ${args.join(' ')}: exits 1 (an operation failure)`, { stdout: run.stdout, stderr: run.stderr });
       t.equal(run.stdout, '', 'prints nothing on stdout (no half setup, no key)');
       t.notMatch(run.stderr, /undefined|unexpected failure/, 'no undefined values, no stack');
-      t.match(run.stderr, new RegExp(`^POST /admin/tenants at ${origin} answered .*without the "id" a Pinpoint Gateway returns: .*Check --url \\(or PORT\\)`), 'says what answered and what to check');
+      t.match(run.stderr, new RegExp(`^${answer.refusedAt} at ${origin} answered .*without the ${answer.missing} a Pinpoint Gateway returns: .*Check --url \\(or PORT\\)`), 'says what answered and what to check');
     }
   }
 });
