@@ -1,17 +1,8 @@
 import { connect } from 'node:net';
 import t from 'tap';
-import { startGateway } from './helpers/gateway.js';
+import { slowMockConfig, startGateway } from './helpers/gateway.js';
 
-const slowStreamConfig = `
-providers:
-  - name: slow-mock
-    kind: mock
-    options: { chunkDelayMs: 150, reply: "${Array.from({ length: 16 }, (_, index) => `word${index}`).join(' ')}" }
-models:
-  - name: mock-chat
-    type: chat
-    deployments: [{ provider: slow-mock, model: mock-1 }]
-`;
+const slowStreamConfig = slowMockConfig({ chunkDelayMs: 150, reply: Array.from({ length: 16 }, (_, index) => `word${index}`).join(' ') });
 
 /** Writes `head`, then one body byte every `everyMs`; resolves with all the server sent before it closed. */
 function trickle(port: number, head: string, everyMs: number): Promise<string> {

@@ -8,22 +8,14 @@ import { openDatabase } from '../src/db/client.js';
 import { callLogs } from '../src/db/schema.js';
 import { FLUSH_MARGIN_MS } from '../src/graceful-shutdown.js';
 import { exited, startChildGateway } from './helpers/child-gateway.js';
+import { slowMockConfig } from './helpers/gateway.js';
 
 // Child processes that load the sources through the TypeScript loader: slow on a busy machine.
 t.setTimeout(120_000);
 
 // 24 words at 150 ms apart: a stream of about 3.5 s.
 const reply = Array.from({ length: 24 }, (_, index) => `word${index}`).join(' ');
-const slowStreamConfig = `
-providers:
-  - name: slow-mock
-    kind: mock
-    options: { chunkDelayMs: 150, reply: "${reply}" }
-models:
-  - name: mock-chat
-    type: chat
-    deployments: [{ provider: slow-mock, model: mock-1 }]
-`;
+const slowStreamConfig = slowMockConfig({ chunkDelayMs: 150, reply });
 
 /** The call's call_logs row, read after the process has exited. */
 function loggedCall(dataDir: string, requestId: string | null): { status_code: number; outcome: string } | undefined {

@@ -65,6 +65,20 @@ models:
 `;
 
 /** Starts the real gateway on a free loopback port with its own data dir; torn down with the test. */
+/** A gateway.config.yaml with one chat model, `model`, on a mock provider that answers `reply` a chunk every `chunkDelayMs`. */
+export function slowMockConfig(options: { chunkDelayMs: number; reply: string; model?: string }): string {
+  return `
+providers:
+  - name: slow-mock
+    kind: mock
+    options: { chunkDelayMs: ${options.chunkDelayMs}, reply: "${options.reply}" }
+models:
+  - name: ${options.model ?? 'mock-chat'}
+    type: chat
+    deployments: [{ provider: slow-mock, model: mock-1 }]
+`;
+}
+
 export async function startGateway(t: Teardown, options: GatewayTestOptions = {}): Promise<RunningGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-test-'));
   const configFile = path.join(dataDir, 'gateway.config.yaml');
