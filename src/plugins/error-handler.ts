@@ -41,10 +41,12 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest, maxBodyB
         hint: 'Remove it or check its spelling; /docs lists the accepted fields.',
       });
     }
-    // Ajv's "must be equal to one of the allowed values" does not say which they are.
-    const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+    // Ajv's "must be equal to one of the allowed values" (or "to constant") does not say which they are.
+    const params = first?.params as { allowedValues?: unknown[]; allowedValue?: unknown } | undefined;
+    const allowed = params?.allowedValues ?? (first?.keyword === 'const' ? [params?.allowedValue] : undefined);
     const pattern = first?.keyword === 'pattern' ? patternMeanings[(first.params as { pattern?: string }).pattern ?? ''] : undefined;
-    const failure = allowed !== undefined ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : (pattern ?? first?.message ?? error.message);
+    const listed = allowed?.map((value) => JSON.stringify(value));
+    const failure = listed !== undefined ? (listed.length === 1 ? `must be ${listed[0]}` : `must be one of ${listed.join(', ')}`) : (pattern ?? first?.message ?? error.message);
     const problem = missing === undefined ? `${field ? `'${field}' ` : ''}${failure}` : `'${field}' is required`;
     const dateTime = first?.keyword === 'format' && (first.params as { format?: string }).format === 'date-time';
     return new GatewayError('invalid_request', `Invalid ${where}: ${problem}.`, {

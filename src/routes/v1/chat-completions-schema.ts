@@ -82,7 +82,9 @@ export const chatCompletionsBodySchema = {
           function: {
             type: 'object',
             required: ['name'],
-            properties: { name: { type: 'string', minLength: 1 }, description: { type: 'string' }, parameters: { type: 'object' } },
+            // A function's parameters are an object schema, as OpenAI requires ("schema must be a JSON Schema of 'type: "object"'"):
+            // another root type reached Anthropic silently turned into an object.
+            properties: { name: { type: 'string', minLength: 1 }, description: { type: 'string' }, parameters: { type: 'object', properties: { type: { const: 'object' } } } },
           },
         },
       },

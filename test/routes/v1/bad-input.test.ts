@@ -55,6 +55,14 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
       code: 'invalid_request',
       message: /nests objects and arrays more than 128 levels deep/,
     },
+    {
+      name: 'tool parameters whose root is no object schema',
+      body: JSON.stringify({ model: 'mock-chat', messages: message, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'string' } } }] }),
+      status: 400,
+      code: 'invalid_request',
+      param: 'tools[0].function.parameters.type',
+      message: /'tools\[0\]\.function\.parameters\.type' must be "object"/,
+    },
     { name: 'a text part without text', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: [{ type: 'text' }] }] }), status: 400, code: 'invalid_request', param: 'messages[0].content[0].text' },
     {
       name: 'a json_schema response format whose schema is no object',
