@@ -36,6 +36,7 @@ export const gatewayApp = fp(
     const { env } = options;
     fastify.decorate('draining', false);
     fastify.decorate('cuttingConnections', false);
+    fastify.decorate('timedOutSockets', new WeakSet());
     await fastify.register(validation, { compilers: options.schemaCompilers });
     await fastify.register(requestContext);
     await fastify.register(errorHandler, { maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES });

@@ -2,6 +2,13 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, toEnvelope } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sockets answered 408 request_timeout: a call routed on one is logged as the gateway's timeout, not the client leaving. */
+    timedOutSockets: WeakSet<Socket>;
+  }
+}
+
 interface ClientError extends Error {
   code?: string;
 }
@@ -21,13 +28,15 @@ function catalogued(error: ClientError, requestTimeoutMs: number): GatewayError 
 
 /**
  * Node's 'clientError': a request too slow to arrive, oversized headers, bytes that are not HTTP.
- * Answered with the gateway's envelope instead of Fastify's own body. No route ran, so no call-log
- * row exists for it; a request already routed when its body stalled is logged as cancelled.
+ * Answered with the gateway's envelope instead of Fastify's own body. A request routed before its
+ * body stalled has its call-log row, cancelled with `request_timeout`; otherwise no route ran and
+ * no row exists.
  */
 export function clientErrorHandler(requestTimeoutMs: number) {
   return function onClientError(this: FastifyInstance, error: ClientError, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const gatewayError = catalogued(error, requestTimeoutMs);
+    if (gatewayError.code === 'request_timeout') this.timedOutSockets.add(socket);
     this.log.info({ code: error.code, status: gatewayError.status }, 'client error before a request was routed');
     if (socket.writable) {
       const body = JSON.stringify(toEnvelope(gatewayError, 'req_none'));

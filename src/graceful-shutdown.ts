@@ -38,16 +38,14 @@ export function installGracefulShutdown(app: FastifyInstance, graceMs: number): 
       // server.close() reaps the keep-alive connections idle at that moment only; one whose call
       // ends later would hold the shutdown until its keep-alive timeout (72 s), so reap as they free up.
       const reaper = setInterval(() => app.server.closeIdleConnections(), IDLE_REAP_INTERVAL_MS);
-      let cut = false;
       const deadline = setTimeout(() => {
-        cut = true;
-        // Read by the call log: these calls end because the gateway cut them, not their clients.
+        // Read by the call log too: these calls end because the gateway cut them, not their clients.
         app.cuttingConnections = true;
         app.log.warn({ graceMs }, 'grace period over: cutting the connections of calls still running');
         app.server.closeAllConnections();
       }, graceMs);
       try {
-        while (!cut && app.openResponses() > 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+        while (!app.cuttingConnections && app.openResponses() > 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
         // Stops accepting, closes idle keep-alive sockets, waits for what still runs, then runs
         // the onClose hooks (call-log flush, database close).
         await app.close();
@@ -55,7 +53,7 @@ export function installGracefulShutdown(app: FastifyInstance, graceMs: number): 
         clearTimeout(deadline);
         clearInterval(reaper);
       }
-      app.log.info(cut ? 'shutdown complete; calls still running at the deadline were cut' : 'shutdown complete');
+      app.log.info(app.cuttingConnections ? 'shutdown complete; calls still running at the deadline were cut' : 'shutdown complete');
     },
   );
 }

@@ -1,5 +1,8 @@
 import { connect } from 'node:net';
+import { eq } from 'drizzle-orm';
 import t from 'tap';
+import { explainCall } from '../src/cli/explain-call.js';
+import { callLogs } from '../src/db/schema.js';
 import { slowMockConfig, startGateway } from './helpers/gateway.js';
 
 const slowStreamConfig = slowMockConfig({ chunkDelayMs: 150, reply: Array.from({ length: 16 }, (_, index) => `word${index}`).join(' ') });
@@ -23,13 +26,18 @@ t.test('a client that trickles its request is answered 408 with the envelope onc
   const gw = await startGateway(t, { config: slowStreamConfig, env: { GATEWAY_REQUEST_TIMEOUT_MS: '1000' } });
   const port = Number(new URL(gw.origin).port);
   const startedAt = Date.now();
-  const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
+  const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Request-Id: req_trickled_body\r\nAuthorization: Bearer ${gw.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
   const answer = await trickle(port, head, 200);
   const took = Date.now() - startedAt;
   t.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/, 'a 408');
   t.match(answer, /"code":"request_timeout"/, "the catalogue's code in the gateway's envelope");
   t.match(answer, /GATEWAY_REQUEST_TIMEOUT_MS/, 'the hint names the setting');
   t.ok(took >= 1000 && took < 5_000, `cut after the limit, not held open (${took} ms)`);
+  await gw.app.callLog.drain();
+  const row = gw.app.sqlite.prepare('select outcome, error_code, layer from call_logs where request_id = ?').get('req_trickled_body');
+  t.same(row, { outcome: 'cancelled', error_code: 'request_timeout', layer: 'request' }, "the routed call's row names the gateway's timeout, not a client that left");
+  const logged = gw.app.db.select().from(callLogs).where(eq(callLogs.requestId, 'req_trickled_body')).get();
+  if (logged !== undefined) t.match(explainCall(logged), /Outcome: cancelled: the gateway answered 408, as the request did not arrive in full within GATEWAY_REQUEST_TIMEOUT_MS/, '`why` says so too');
 
   // The limit is on receiving the request: an answer streaming longer than it is not cut.
   const stream = await gw.client().chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'Long, please.' }] });

@@ -40,12 +40,15 @@ const outcomeWords: Record<string, string> = {
   cancelled: 'cancelled: the client went away before the answer ended',
 };
 
-/** A call cut by the gateway's own shutdown is recorded as cancelled, with the gateway's error code: not the client's doing. */
+/** Calls the gateway itself ended are recorded as cancelled with its error code: not the client's doing. */
+const cancelledByGateway: Record<string, string> = {
+  service_unavailable: 'cancelled: the gateway cut the call when its shutdown grace period (GATEWAY_SHUTDOWN_GRACE_MS) ran out',
+  request_timeout: 'cancelled: the gateway answered 408, as the request did not arrive in full within GATEWAY_REQUEST_TIMEOUT_MS',
+};
+
 function outcomeInWords(row: CallLogRow): string {
-  if (row.outcome === 'cancelled' && row.errorCode === 'service_unavailable') {
-    return 'cancelled: the gateway cut the call when its shutdown grace period (GATEWAY_SHUTDOWN_GRACE_MS) ran out';
-  }
-  return outcomeWords[row.outcome] ?? row.outcome;
+  const byGateway = row.outcome === 'cancelled' && row.errorCode !== null ? cancelledByGateway[row.errorCode] : undefined;
+  return byGateway ?? outcomeWords[row.outcome] ?? row.outcome;
 }
 
 function ms(value: number | null): string | null {

@@ -136,10 +136,11 @@ export default fp(
       const cancelled = connectionClosed && !reply.raw.writableFinished;
       const call = request.call;
       fillRequestedFromBody(call, request.body);
-      if (cancelled && fastify.cuttingConnections && call.errorCode === null) {
-        // Cut at the end of the shutdown's grace period: the gateway's doing, and the row says so.
-        call.errorCode = 'service_unavailable';
-        call.errorLayer = 'gateway';
+      if (cancelled && call.errorCode === null) {
+        // The gateway's own doing, and the row says so: cut at the end of the shutdown's grace
+        // period, or answered 408 because the request did not arrive in time.
+        if (fastify.cuttingConnections) [call.errorCode, call.errorLayer] = ['service_unavailable', 'gateway'];
+        else if (fastify.timedOutSockets.has(request.raw.socket)) [call.errorCode, call.errorLayer] = ['request_timeout', 'request'];
       }
       // Through a trusted proxy this is what its X-Forwarded-For says: kept only when it is an address.
       const clientIp = request.ip === undefined ? '' : normalizeClientIp(request.ip);
