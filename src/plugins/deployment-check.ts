@@ -25,10 +25,12 @@ export default fp(
       if (run === null || run.denial !== null) return;
       const { endpoint, model } = run.context.query;
       if (model === undefined) return;
+      const onCrash = (error: unknown, route: DeploymentRoute) =>
+        request.log.error({ err: error, provider: route.providerName }, "the adapter's request check failed unexpectedly; the deployment was left out");
       if (endpoint === 'chat') {
-        request.deployments = await deploymentsAccepting(fastify.catalog.resolve(model, endpoint), { endpoint, request: request.body as ChatRequest });
+        request.deployments = await deploymentsAccepting(fastify.catalog.resolve(model, endpoint), { endpoint, request: request.body as ChatRequest }, onCrash);
       } else if (endpoint === 'embeddings') {
-        request.deployments = await deploymentsAccepting(fastify.catalog.resolve(model, endpoint), { endpoint, request: request.body as EmbeddingRequest });
+        request.deployments = await deploymentsAccepting(fastify.catalog.resolve(model, endpoint), { endpoint, request: request.body as EmbeddingRequest }, onCrash);
       }
     });
   },

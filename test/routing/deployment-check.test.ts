@@ -65,3 +65,34 @@ t.test('embeddings: a token-array input is refused by Gemini, taken by OpenAI', 
   const accepted = await deploymentsAccepting(model([gemini, route('openai', 1, createOpenAIAdapter({ baseUrl: NOWHERE, apiKey: 'k' }))]), tokens);
   t.same(accepted.map((r) => r.providerName), ['openai']);
 });
+
+/** A real adapter whose request check has a bug: it throws a plain TypeError, as a translation slip would. */
+function withBrokenCheck(adapter: ProviderAdapter): ProviderAdapter {
+  return {
+    ...adapter,
+    checkChat: () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'text')");
+    },
+  };
+}
+
+t.test("an adapter whose check crashes is left out; another deployment serves the call, and the crash is reported", async (t) => {
+  const crashed: string[] = [];
+  const routes = [route('broken', 0, withBrokenCheck(createAnthropicAdapter({ baseUrl: NOWHERE, apiKey: 'k' }))), route('openai', 1, createOpenAIAdapter({ baseUrl: NOWHERE, apiKey: 'k' }))];
+  const accepted = await deploymentsAccepting(model(routes), chat(), (error, failed) => crashed.push(`${failed.providerName}: ${(error as Error).name}`));
+  t.same(accepted.map((r) => r.providerName), ['openai']);
+  t.same(crashed, ['broken: TypeError']);
+});
+
+t.test('every adapter crashes or refuses: what the first by priority said is thrown, before the call counts', async (t) => {
+  const crashed: string[] = [];
+  const onCrash = (_error: unknown, failed: DeploymentRoute) => crashed.push(failed.providerName);
+  const broken = route('broken', 0, withBrokenCheck(createOpenAIAdapter({ baseUrl: NOWHERE, apiKey: 'k' })));
+  const claude = route('claude', 1, createAnthropicAdapter({ baseUrl: NOWHERE, apiKey: 'k' }));
+  // The crash comes first: thrown as it is, for the error handler to log and answer 500.
+  await t.rejects(deploymentsAccepting(model([claude, broken]), chat({ seed: 7 }), onCrash), TypeError);
+  t.same(crashed, [], 'the thrown crash is not reported twice');
+  // The refusal comes first: the 400, and the crash behind it is reported.
+  await t.rejects(deploymentsAccepting(model([{ ...claude, priority: 0 }, { ...broken, priority: 1 }]), chat({ seed: 7 }), onCrash), { status: 400, code: 'unsupported_parameter', param: 'seed' });
+  t.same(crashed, ['broken']);
+});
