@@ -54,16 +54,26 @@ export const redactedPaths = [
   '*.password',
 ];
 
+/**
+ * Where the server log goes: stdout, written asynchronously so that a log line never blocks the
+ * event loop on a slow reader (a pipe whose reader lagged stalled every call in the benchmark).
+ *
+ * Lines are gathered up to `minLength` bytes, and whatever is gathered goes out every
+ * `periodicFlush` ms. Unbuffered, every access line was its own write on libuv's thread pool:
+ * a thread wake-up, the write, and a wake-up of the event loop, per call. At one connection that
+ * was the largest single cost the gateway adds (README, Performance). A line
+ * reaches stdout at most `periodicFlush` ms late; pino writes what is gathered when the process
+ * exits (a crash included), so only a SIGKILL can lose the last lines.
+ */
+export const LOG_DESTINATION = { dest: 1, sync: false, minLength: 4_096, periodicFlush: 100 } as const;
+
 export function serverOptions(options: GatewayOptions): FastifyHttpOptions<Server> {
   return {
     logger: options.logger ?? {
       level: options.env.LOG_LEVEL,
       redact: { paths: redactedPaths, censor: '[redacted]' },
       serializers: { req: requestLogValue },
-      // Asynchronous writes: a log line never blocks the event loop on a slow stdout reader (a pipe
-      // whose reader lags stalled every call in the benchmark), and lines written while one write
-      // is in flight go out together. pino flushes what is buffered when the process exits.
-      stream: options.logStream ?? pino.destination({ dest: 1, sync: false }),
+      stream: options.logStream ?? pino.destination(LOG_DESTINATION),
     },
     genReqId: requestIdFor,
     logController: new AccessLogController(),
