@@ -8,6 +8,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     connections?: number;
     duration?: number;
+    /** Requests per second across all connections. */
+    overallRate?: number;
   }
   interface Result {
     requests: { total: number };

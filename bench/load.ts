@@ -15,10 +15,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** autocannon for the load; latency percentiles from every response's own time (fractional ms). */
-export async function runLoad(url: string, body: string, headers: Record<string, string>, connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * autocannon for the load; latency percentiles from every response's own time (fractional ms).
+ * With `rate`, at most that many requests per second in all; without, as fast as answers come.
+ */
+export async function runLoad(url: string, body: string, headers: Record<string, string>, connections: number, seconds: number, rate?: number): Promise<LoadResult> {
   const times: number[] = [];
-  const instance = autocannon({ url: `${url}/v1/chat/completions`, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration: seconds });
+  const instance = autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    connections,
+    duration: seconds,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
   const result = await instance;
   times.sort((a, b) => a - b);

@@ -21,7 +21,8 @@ import path from 'node:path';
 import { measureFirstChunk, runLoad } from './load.js';
 import { combineFirstChunks, combineRounds, type FirstChunkResult, type ScenarioResult } from './rounds.js';
 import { startSubject, type Subject } from './subject-process.js';
-import { BENCH_SECRET_KEY, prepareGateway } from './seed-gateway.js';
+import { prepareGateway } from './seed-gateway.js';
+import { gatewayEnvironment, startGateway } from './gateway-subject.js';
 import { summarizeProfile } from './profile-summary.js';
 import { summarizeAllocations } from './alloc-profile-summary.js';
 import { openRedisMeter, type RedisMeter } from './redis-meter.js';
@@ -66,32 +67,20 @@ async function main(): Promise<void> {
   const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
   const redis = redisUrl === undefined ? undefined : await openRedisMeter(redisUrl);
-  // The gateway logs at its production default (info: a line per request) to a file.
-  const gatewayEnv = {
-    ...process.env,
-    PORT: '0',
-    GATEWAY_DATA_DIR: dataDir,
-    GATEWAY_CONFIG: configFile,
-    GATEWAY_SECRET_KEY: BENCH_SECRET_KEY,
-    LOG_LEVEL: 'info',
-    GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123',
+  const gatewayEnv = gatewayEnvironment(dataDir, configFile, {
     ...(mallocArenaMax === undefined ? {} : { MALLOC_ARENA_MAX: mallocArenaMax }),
     // Fail closed: a Redis that stops answering shows up as refused calls, not as calls that
     // quietly went uncounted and cheaper.
     ...(redis === undefined ? {} : { REDIS_URL: redis.url, GATEWAY_LIMITS_REDIS_PREFIX: redis.prefix, GATEWAY_LIMITS_FAIL_MODE: 'closed' }),
     ...(allocProfile ? { BENCH_ALLOC_PROFILE_DIR: dataDir } : {}),
-  };
+  });
   const gatewayArgs = [
     ...gatewayFlags,
     ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dataDir}`] : []),
     ...(allocProfile ? [...tsx, '--import', './bench/alloc-profile-preload.ts'] : []),
     'dist/server.js',
   ];
-  const gatewayLog = path.join(dataDir, 'gateway.log');
-  const gateway = await startSubject('gateway', process.execPath, gatewayArgs, gatewayEnv, (output) => {
-    const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-    return match?.[1];
-  }, { logFile: gatewayLog });
+  const gateway = await startGateway('gateway', gatewayArgs, gatewayEnv, dataDir);
 
   const auth = { authorization: `Bearer ${apiKey}` };
   const message = [{ role: 'user', content: 'Say hello.' }];
