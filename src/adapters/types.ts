@@ -100,6 +100,12 @@ export interface Usage {
   completion_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown };
 }
 
+/**
+ * A choice's log probabilities exactly as an OpenAI(-compatible) provider sent them (`content`,
+ * `refusal` token lists); only that adapter has any, when the client asked for `logprobs`.
+ */
+export type ChoiceLogprobs = { content?: unknown[] | null; refusal?: unknown[] | null; [key: string]: unknown };
+
 export interface ChatChoice {
   index: number;
   message: {
@@ -108,7 +114,7 @@ export interface ChatChoice {
     refusal: string | null;
     tool_calls?: ToolCall[];
   };
-  logprobs: null;
+  logprobs: ChoiceLogprobs | null;
   finish_reason: FinishReason;
 }
 
@@ -134,7 +140,8 @@ export interface EmbeddingResult {
  * within the choice (0, 1, …), never a provider block index.
  */
 export type StreamEvent =
-  | { type: 'text'; text: string; choice?: number }
+  /** `logprobs`: the provider's log probabilities of this piece, passed on in its chunk. */
+  | { type: 'text'; text: string; choice?: number; logprobs?: ChoiceLogprobs }
   | { type: 'tool_call_start'; toolIndex: number; id: string; name: string; choice?: number }
   | { type: 'tool_call_arguments'; toolIndex: number; arguments: string; choice?: number }
   | { type: 'finish'; reason: FinishReason; choice?: number }

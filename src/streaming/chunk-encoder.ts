@@ -1,4 +1,4 @@
-import type { FinishReason, StreamEvent, ToolCall, Usage } from '../adapters/types.js';
+import type { ChoiceLogprobs, FinishReason, StreamEvent, ToolCall, Usage } from '../adapters/types.js';
 
 export interface ToolCallDelta {
   index: number;
@@ -16,10 +16,12 @@ export interface ChatCompletionChunk {
   choices: Array<{
     index: number;
     delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[] };
-    logprobs: null;
+    logprobs: ChoiceLogprobs | null;
     finish_reason: FinishReason | null;
   }>;
   usage?: Usage | null;
+  /** On the usage chunk only, when the provider sent no usage and the gateway counted it. */
+  tokens_estimated?: true;
 }
 
 interface ChoiceState {
@@ -38,12 +40,19 @@ interface ChoiceState {
 export class ChunkEncoder {
   private readonly choices = new Map<number, ChoiceState>();
   usage: Usage | null = null;
+  /** True when `usage` was counted by the gateway (the provider sent none). */
+  usageEstimated = false;
 
+  /**
+   * `estimateUsage` counts the tokens of a stream whose provider sent no usage (from the text it
+   * streamed), so that the usage chunk a client asked for is still sent (DESIGN §7).
+   */
   constructor(
     private readonly id: string,
     private readonly model: string,
     private readonly created: number,
     private readonly includeUsage: boolean,
+    private readonly estimateUsage?: (producedText: string) => Usage,
   ) {}
 
   encode(event: StreamEvent): ChatCompletionChunk[] {
@@ -62,7 +71,7 @@ export class ChunkEncoder {
       case 'text':
         if (event.text === '') break;
         state.text += event.text;
-        out.push(this.chunk(index, { content: event.text }, null));
+        out.push(this.chunk(index, { content: event.text }, null, event.logprobs ?? null));
         break;
       case 'tool_call_start':
         state.toolCalls[event.toolIndex] = { id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
@@ -96,8 +105,12 @@ export class ChunkEncoder {
         out.push(this.chunk(index, {}, state.toolCalls.length > 0 ? 'tool_calls' : 'stop'));
       }
     }
+    if (this.usage === null && this.estimateUsage !== undefined) {
+      this.usage = this.estimateUsage(this.producedText());
+      this.usageEstimated = true;
+    }
     if (this.includeUsage && this.usage !== null) {
-      out.push({ ...this.base(), choices: [], usage: this.usage });
+      out.push({ ...this.base(), choices: [], usage: this.usage, ...(this.usageEstimated ? { tokens_estimated: true as const } : {}) });
     }
     return out;
   }
@@ -129,7 +142,12 @@ export class ChunkEncoder {
     };
   }
 
-  private chunk(index: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: FinishReason | null): ChatCompletionChunk {
-    return { ...this.base(), choices: [{ index, delta, logprobs: null, finish_reason: finish }] };
+  private chunk(
+    index: number,
+    delta: ChatCompletionChunk['choices'][number]['delta'],
+    finish: FinishReason | null,
+    logprobs: ChoiceLogprobs | null = null,
+  ): ChatCompletionChunk {
+    return { ...this.base(), choices: [{ index, delta, logprobs, finish_reason: finish }] };
   }
 }

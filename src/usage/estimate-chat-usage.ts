@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest, Usage } from '../adapters/types.js';
+import type { ChatMessage, ChatRequest, ChatResult, Usage } from '../adapters/types.js';
 import type { TokenCounter } from './token-counter.js';
 
 /**
@@ -29,9 +29,19 @@ export function chatPromptText(request: ChatRequest): string {
   return parts.join('\n');
 }
 
+/** What a non-streamed answer said, as a stream's produced text counts it: every choice's text and tool calls. */
+export function chatResultText(result: ChatResult): string {
+  return result.choices
+    .map((choice) => {
+      const content = typeof choice.message.content === 'string' ? choice.message.content : '';
+      return content + (choice.message.tool_calls ?? []).map((call) => call.function.name + call.function.arguments).join('');
+    })
+    .join('');
+}
+
 /**
- * Usage counted by the gateway for a stream whose provider sent none (or that was cut short):
- * the prompt from the request, the completion from what was actually streamed. An estimate:
+ * Usage counted by the gateway for an answer whose provider sent none (or a stream cut short):
+ * the prompt from the request, the completion from what was actually answered. An estimate:
  * the caller marks the record `tokensEstimated`.
  */
 export function estimateChatUsage(counter: TokenCounter, request: ChatRequest, completionText: string): Usage {

@@ -109,7 +109,9 @@ export const createMockAdapter: AdapterFactory = (settings) => {
 
     async embed(request: EmbeddingRequest, call) {
       await pause(options.latencyMs, call.signal);
-      const inputs = Array.isArray(request.input) ? request.input : [request.input];
+      // One text, or one token array ([1, 2, 3], as OpenAI reads it), is one input.
+      const input: unknown = request.input;
+      const inputs: unknown[] = Array.isArray(input) && !input.every((item) => typeof item === 'number') ? input : [input];
       const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)));
       const dimensions = request.dimensions ?? options.dimensions;
       const promptTokens = texts.reduce((sum, text) => sum + countMockTokens(text), 0);

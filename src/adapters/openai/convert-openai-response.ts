@@ -1,7 +1,8 @@
 import type { ChatCompletion, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import { GatewayError } from '../../errors.js';
-import type { ChatChoice, ChatResult, ToolCall } from '../types.js';
+import type { ChatChoice, ChatResult, ChoiceLogprobs, ToolCall } from '../types.js';
 import { convertOpenAIUsage, normalizeFinishReason } from './convert-openai-usage.js';
+import { generateToolCallId } from './openai-stream.js';
 
 /**
  * The gateway's contract carries function tool calls only. A custom (free-text) tool call can
@@ -14,7 +15,8 @@ function toFunctionCalls(toolCalls: ChatCompletionMessageToolCall[] | null | und
     // Keyed on the `function` field, not `type`: some compatible servers omit `type`.
     if (!('function' in call) || !call.function) continue;
     calls.push({
-      id: call.id,
+      // Clients need an id to answer the call; some compatible servers send none (as in a stream).
+      id: typeof call.id === 'string' && call.id !== '' ? call.id : generateToolCallId(),
       type: 'function',
       function: { name: call.function.name, arguments: call.function.arguments ?? '' },
     });
@@ -33,7 +35,8 @@ function toChoice(choice: ChatCompletion.Choice, position: number): ChatChoice {
       refusal: message.refusal ?? null,
       ...(toolCalls ? { tool_calls: toolCalls } : {}),
     },
-    logprobs: null,
+    // Asked for by the client (logprobs is passed upstream): the provider's own, as it sent them.
+    logprobs: choice.logprobs !== null && typeof choice.logprobs === 'object' ? (choice.logprobs as unknown as ChoiceLogprobs) : null,
     finish_reason: normalizeFinishReason(choice.finish_reason),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { StreamEvent, Usage } from '../types.js';
+import type { ChoiceLogprobs, StreamEvent, Usage } from '../types.js';
 import { convertOpenAIUsage, normalizeFinishReason } from './convert-openai-usage.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { ToolCallTracker } from './tool-call-tracker.js';
@@ -39,13 +39,15 @@ export async function* openAIStreamEvents(
       for (const [position, choice] of (chunk.choices ?? []).entries()) {
         const index = typeof choice.index === 'number' ? choice.index : position;
         const delta = choice.delta ?? {};
+        // The log probabilities of this piece, when the client asked for them (passed upstream).
+        const logprobs = choice.logprobs !== null && typeof choice.logprobs === 'object' ? { logprobs: choice.logprobs as unknown as ChoiceLogprobs } : {};
         if (typeof delta.content === 'string' && delta.content !== '') {
-          yield { type: 'text', text: delta.content, ...choiceField(index) };
+          yield { type: 'text', text: delta.content, ...choiceField(index), ...logprobs };
         }
         // The event contract has no refusal kind: a streamed refusal reaches the client as text
         // rather than being lost.
         if (typeof delta.refusal === 'string' && delta.refusal !== '') {
-          yield { type: 'text', text: delta.refusal, ...choiceField(index) };
+          yield { type: 'text', text: delta.refusal, ...choiceField(index), ...logprobs };
         }
         for (const fragment of delta.tool_calls ?? []) yield* trackerFor(index).accept(fragment);
         if (choice.finish_reason) {

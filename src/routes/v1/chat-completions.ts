@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../adapters/types.js';
 import { ChunkEncoder } from '../../streaming/chunk-encoder.js';
 import { sseBody } from '../../streaming/sse-body.js';
-import { estimateChatUsage } from '../../usage/estimate-chat-usage.js';
+import { chatResultText, estimateChatUsage } from '../../usage/estimate-chat-usage.js';
 import { chatCompletionsBodySchema } from './chat-completions-schema.js';
 import { clientGoneSignal } from './client-signal.js';
 
@@ -11,7 +11,7 @@ function completionId(requestId: string): string {
   return `chatcmpl-${requestId.replace(/^req_/, '')}`;
 }
 
-function toChatCompletion(result: ChatResult, requestId: string, model: string) {
+function toChatCompletion(result: ChatResult, requestId: string, model: string, tokensEstimated: boolean) {
   return {
     id: completionId(requestId),
     object: 'chat.completion' as const,
@@ -20,6 +20,7 @@ function toChatCompletion(result: ChatResult, requestId: string, model: string) 
     choices: result.choices,
     usage: result.usage,
     system_fingerprint: null,
+    ...(tokensEstimated ? { tokens_estimated: true } : {}),
   };
 }
 
@@ -38,8 +39,14 @@ export default async function chatCompletionsRoutes(fastify: FastifyInstance) {
 
       if (body.stream !== true) {
         const result = await fastify.invoker.chat(model, body, context);
+        if (result.usage === null) {
+          // No usage from the provider: count what was sent and answered, return it and say so
+          // (DESIGN §7), as for a stream; the limits and the cost settle on it.
+          result.usage = estimateChatUsage(fastify.tokenCounter, body, chatResultText(result));
+          call.tokensEstimated = true;
+        }
         call.usage = result.usage;
-        return toChatCompletion(result, request.id, model.name);
+        return toChatCompletion(result, request.id, model.name, call.tokensEstimated);
       }
       const events = await fastify.invoker.openChatStream(model, body, context);
       return sendStream(fastify, request, reply, events, body);
@@ -59,6 +66,7 @@ function sendStream(
     body.model,
     Math.floor(Date.now() / 1000),
     body.stream_options?.include_usage === true,
+    (producedText) => estimateChatUsage(fastify.tokenCounter, body, producedText),
   );
   const call = request.call;
   const stream = sseBody(events, encoder, {
@@ -74,6 +82,7 @@ function sendStream(
         call.errorLayer = error.layer;
       }
       call.usage = encoder.usage;
+      if (encoder.usageEstimated) call.tokensEstimated = true;
       if (call.usage === null) {
         // No usage from the provider, or the stream was cut before it came: count what was sent and streamed.
         call.usage = estimateChatUsage(fastify.tokenCounter, body, encoder.producedText());

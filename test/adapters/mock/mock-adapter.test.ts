@@ -19,3 +19,13 @@ t.test('the mock refuses what would change the answer’s shape, as a real adapt
   const fine = await mock.chat(ask({ n: 1, logprobs: false, temperature: 0.2, seed: 7, frobnicate: 1 }), call());
   t.equal(fine.choices.length, 1, 'sampling parameters and unknown ones: accepted, no effect');
 });
+
+t.test('embeddings: one vector per input, a token array ([1, 2, 3]) being one input as OpenAI reads it', async (t) => {
+  const mock = createMockAdapter({});
+  const embed = (input: unknown) => mock.embed!({ model: 'mock-embed', input } as never, call());
+  t.equal((await embed([1, 2, 3])).vectors.length, 1, 'one token array: one vector (it used to be three)');
+  t.equal((await embed([[1, 2, 3], [4, 5]])).vectors.length, 2, 'two token arrays: two vectors');
+  t.equal((await embed(['a', 'b'])).vectors.length, 2);
+  t.equal((await embed('a')).vectors.length, 1);
+  t.same((await embed([1, 2, 3])).vectors[0], (await embed([[1, 2, 3]])).vectors[0], 'the same tokens embed the same either way');
+});
