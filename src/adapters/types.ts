@@ -49,7 +49,13 @@ export interface ToolDefinition {
   function: { name: string; description?: string; parameters?: JsonObject; strict?: boolean };
 }
 
-export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+/** OpenAI's restriction of the model to some of the listed tools (`mode`: may, or must, call one of them). */
+export interface AllowedToolsChoice {
+  type: 'allowed_tools';
+  allowed_tools: { mode: 'auto' | 'required'; tools: Array<{ type: string; function?: { name: string } }> };
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } } | AllowedToolsChoice;
 
 export interface ResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';

@@ -3,6 +3,7 @@ import { invalidField, rejectUnhonouredParameters, unsupportedParameter } from '
 import type { CallOptions, ChatRequest, ProviderSettings } from '../types.js';
 import { applyResponseFormat } from './convert-response-format.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { narrowToAllowedTools } from '../shared/narrow-allowed-tools.js';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.js';
 
 export const PROVIDER_LABEL = 'Anthropic';
@@ -63,8 +64,7 @@ export function buildAnthropicRequest(
   const format = applyResponseFormat(
     kept('response_format') as ChatRequest['response_format'],
     convertToAnthropicTools({
-      tools: kept('tools') as ChatRequest['tools'],
-      tool_choice: kept('tool_choice') as ChatRequest['tool_choice'],
+      ...narrowToAllowedTools({ tools: kept('tools') as ChatRequest['tools'], tool_choice: kept('tool_choice') as ChatRequest['tool_choice'] }),
       parallel_tool_calls: kept('parallel_tool_calls') as ChatRequest['parallel_tool_calls'],
     }),
   );

@@ -31,7 +31,7 @@ export function convertToAnthropicTools(
     return { tools: undefined, toolChoice: undefined };
   }
   const choice = request.tool_choice;
-  if (typeof choice === 'object' && choice !== null && typeof choice.function?.name === 'string' && !tools.some((tool) => tool.name === choice.function.name)) {
+  if (typeof choice === 'object' && choice !== null && choice.type === 'function' && typeof choice.function?.name === 'string' && !tools.some((tool) => tool.name === choice.function.name)) {
     throw invalidField('tool_choice', `tool_choice names the function '${choice.function.name}', which is not in 'tools'.`);
   }
   return { tools, toolChoice: convertToolChoice(choice, request.parallel_tool_calls === false) };

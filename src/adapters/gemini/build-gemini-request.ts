@@ -1,3 +1,4 @@
+import { narrowToAllowedTools } from '../shared/narrow-allowed-tools.js';
 import { rejectUnhonouredParameters, unsupportedParameter } from '../shared/unsupported-parameters.js';
 import type { CallOptions, ChatRequest } from '../types.js';
 import { buildGeminiGenerationConfig } from './build-gemini-generation-config.js';
@@ -59,8 +60,9 @@ export async function buildGeminiRequest(
   if (kept.parallel_tool_calls === false) {
     throw unsupportedParameter('parallel_tool_calls', PROVIDER_LABEL, 'it cannot be limited to one tool call per turn');
   }
-  const tools = convertToGeminiTools(kept.tools);
-  const toolConfig = convertToGeminiToolConfig(kept.tool_choice, kept.tools);
+  const selection = narrowToAllowedTools(kept);
+  const tools = convertToGeminiTools(selection.tools);
+  const toolConfig = convertToGeminiToolConfig(selection.tool_choice, selection.tools);
   const generationConfig = buildGeminiGenerationConfig(kept);
   const { systemInstruction, contents } = await convertToGeminiContents(kept.messages, context);
   return {

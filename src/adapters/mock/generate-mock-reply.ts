@@ -1,3 +1,4 @@
+import { narrowToAllowedTools } from '../shared/narrow-allowed-tools.js';
 import type { ChatMessage, ChatRequest, JsonObject, JsonValue, ToolDefinition } from '../types.js';
 
 /** What the mock model answers: deterministic for a given request, so demos and tests repeat. */
@@ -32,10 +33,11 @@ export function generateMockReply(request: ChatRequest, fixedReply: string | und
 }
 
 function chooseTool(request: ChatRequest): ToolDefinition | undefined {
-  const tools = request.tools ?? [];
-  const choice = request.tool_choice;
+  const selection = narrowToAllowedTools(request);
+  const tools = selection.tools ?? [];
+  const choice = selection.tool_choice;
   if (tools.length === 0 || choice === 'none') return undefined;
-  if (typeof choice === 'object' && choice !== null) return tools.find((tool) => tool.function.name === choice.function.name);
+  if (typeof choice === 'object' && choice !== null && choice.type === 'function') return tools.find((tool) => tool.function.name === choice.function.name);
   return tools[0];
 }
 

@@ -93,6 +93,18 @@ export const chatCompletionsBodySchema = {
       anyOf: [
         { type: 'string', enum: ['none', 'auto', 'required'] },
         { type: 'object', required: ['type', 'function'], properties: { function: { type: 'object', required: ['name'] } } },
+        {
+          type: 'object',
+          required: ['type', 'allowed_tools'],
+          properties: {
+            type: { const: 'allowed_tools' },
+            allowed_tools: {
+              type: 'object',
+              required: ['mode', 'tools'],
+              properties: { mode: { type: 'string', enum: ['auto', 'required'] }, tools: { type: 'array', minItems: 1, items: { type: 'object', required: ['type'] } } },
+            },
+          },
+        },
       ],
     },
     parallel_tool_calls: { type: 'boolean' },

@@ -40,5 +40,7 @@ export const anthropicSpec: ProviderSpec = {
     const result = blocks.find((block) => block.type === 'tool_result');
     return result === undefined ? undefined : JSON.stringify(result.content);
   },
+  toolNamesIn: (body) => ((body as { tools?: Array<{ name: string }> }).tools ?? []).map((tool) => tool.name),
+  allowedToolsNative: false,
   embeddings: false,
 };

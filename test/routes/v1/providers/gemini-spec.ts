@@ -41,5 +41,8 @@ export const geminiSpec: ProviderSpec = {
     const response = contents.flatMap((content) => content.parts).find((part) => part.functionResponse)?.functionResponse;
     return response === undefined ? undefined : JSON.stringify(response);
   },
+  toolNamesIn: (body) =>
+    ((body as { tools?: Array<{ functionDeclarations?: Array<{ name: string }> }> }).tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+  allowedToolsNative: false,
   embeddings: true,
 };

@@ -26,5 +26,7 @@ export const openaiSpec: ProviderSpec = {
     const messages = (body as { messages?: Array<{ role: string; content: string }> }).messages ?? [];
     return messages.find((message) => message.role === 'tool')?.content;
   },
+  toolNamesIn: (body) => ((body as { tools?: Array<{ function: { name: string } }> }).tools ?? []).map((tool) => tool.function.name),
+  allowedToolsNative: true,
   embeddings: true,
 };

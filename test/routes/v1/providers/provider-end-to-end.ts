@@ -73,6 +73,27 @@ ${spec.embeddings ? `  - name: embed-model\n    type: embedding\n    deployments
       t.match(spec.toolResultIn(chatRequests().at(-1)?.body), /x is 42/);
     });
 
+    t.test("tool_choice allowed_tools: the model is offered only the allowed tools", async (t) => {
+      const offered = ['lookup', 'weather', 'time'].map((name) => ({ type: 'function' as const, function: { name, parameters: { type: 'object', properties: {} } } }));
+      const allowing = (name: string) => ({ type: 'allowed_tools' as const, allowed_tools: { mode: 'required' as const, tools: [{ type: 'function' as const, function: { name } }] } });
+      await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'What time is it?' }], tools: offered, tool_choice: allowing('time') });
+      const sent = chatRequests().at(-1)?.body;
+      if (spec.allowedToolsNative) {
+        t.same(spec.toolNamesIn(sent), ['lookup', 'weather', 'time'], 'every tool is sent');
+        t.same((sent as { tool_choice?: unknown }).tool_choice, allowing('time'), 'with the restriction, as the client wrote it');
+        return;
+      }
+      t.same(spec.toolNamesIn(sent), ['time'], 'only the allowed tool is offered');
+      const before = chatRequests().length;
+      await expectApiError(
+        t,
+        client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }], tools: offered, tool_choice: allowing('stocks') }),
+        OpenAI.BadRequestError,
+        { status: 400, code: 'invalid_request', param: 'tool_choice.allowed_tools.tools[0].function.name' },
+      );
+      t.equal(chatRequests().length, before, 'an allowed tool that is not offered is refused before the provider');
+    });
+
     t.test('upstream failures map onto the catalogue', async (t) => {
       const ask = () => client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }] });
       fake.enqueue(spec.credentialError());

@@ -28,5 +28,9 @@ export interface ProviderSpec {
   chatPath: RegExp;
   /** Where the tool result of a round trip sits in the translated upstream body. */
   toolResultIn(body: unknown): string | undefined;
+  /** The names of the tools offered in the translated upstream body. */
+  toolNamesIn(body: unknown): string[];
+  /** The provider takes OpenAI's `tool_choice: {type: 'allowed_tools'}` itself; else the gateway narrows `tools`. */
+  allowedToolsNative: boolean;
   embeddings: boolean;
 }
