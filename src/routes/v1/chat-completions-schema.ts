@@ -76,9 +76,11 @@ export const chatCompletionsBodySchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['type', 'function'],
+        required: ['type'],
+        // The type first: a `custom` tool (OpenAI's free-text tools, which the gateway does not
+        // carry) is told that tools must be functions, not that it lacks a `function` field.
+        allOf: [{ properties: { type: { type: 'string', const: 'function' } } }, { required: ['function'] }],
         properties: {
-          type: { type: 'string', const: 'function' },
           function: {
             type: 'object',
             required: ['name'],

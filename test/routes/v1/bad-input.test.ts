@@ -63,6 +63,21 @@ t.test('bad input gets a clear 4xx envelope, never a 500, and the server keeps s
       param: 'tools[0].function.parameters.type',
       message: /'tools\[0\]\.function\.parameters\.type' must be "object"/,
     },
+    {
+      name: "a custom (free-text) tool: tools must be functions",
+      body: JSON.stringify({ model: 'mock-chat', messages: message, tools: [{ type: 'custom', custom: { name: 'grammar' } }] }),
+      status: 400,
+      code: 'invalid_request',
+      param: 'tools[0].type',
+      message: /'tools\[0\]\.type' must be "function"/,
+    },
+    {
+      name: 'a function tool without its function',
+      body: JSON.stringify({ model: 'mock-chat', messages: message, tools: [{ type: 'function' }] }),
+      status: 400,
+      code: 'invalid_request',
+      param: 'tools[0].function',
+    },
     { name: 'a text part without text', body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: [{ type: 'text' }] }] }), status: 400, code: 'invalid_request', param: 'messages[0].content[0].text' },
     {
       name: 'a json_schema response format whose schema is no object',
