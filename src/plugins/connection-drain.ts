@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors.js';
@@ -17,6 +18,43 @@ declare module 'fastify' {
 }
 
 /**
+ * HTTP/1.1 pipelining: Node answers a connection's requests in order, so the response of a
+ * request that arrives while an earlier one is still answered waits in a queue without a socket.
+ * When the connection closes (the client leaves, or half-closes it after its last request), Node
+ * emits 'close' only on the response holding the socket: a queued one never finishes nor closes.
+ * Every listener of the response's 'close' then waits forever: the upstream call is not
+ * cancelled, the call gets no log row, a stream that fills the queued response's buffer never
+ * ends (nor settles its limits), the in-flight gauge never goes down, and shutdown waits until
+ * its grace period ends. So those responses are closed here, as Node closes the one that held
+ * the socket.
+ */
+export function closeQueuedResponsesWithTheirConnection(server: Server): void {
+  const queuedBySocket = new WeakMap<Socket, Set<ServerResponse>>();
+  // After Fastify's own 'request' listener, on every request the server parses (not injected ones).
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    // `socket` is set when the response holds the connection: Node closes that one itself.
+    if (response.socket !== null) return;
+    const socket = request.socket;
+    let queued = queuedBySocket.get(socket);
+    if (queued === undefined) {
+      const responses = new Set<ServerResponse>();
+      queued = responses;
+      queuedBySocket.set(socket, responses);
+      socket.once('close', () => {
+        for (const waiting of responses) {
+          waiting.destroy();
+          waiting.emit('close');
+        }
+        responses.clear();
+      });
+    }
+    queued.add(response);
+    // Its turn came: from now on Node emits its 'close'.
+    response.once('socket', () => queued.delete(response));
+  });
+}
+
+/**
  * Closing the server resolves as soon as its connection count reaches zero, one event-loop
  * turn before the responses of connections cut at the shutdown deadline emit 'close'. The call
  * log records a cut call on that 'close'; so the onClose hooks registered before this plugin
@@ -26,6 +64,7 @@ declare module 'fastify' {
  */
 export default fp(
   async function connectionDrain(fastify: FastifyInstance) {
+    closeQueuedResponsesWithTheirConnection(fastify.server);
     const open = new Set<ServerResponse>();
     fastify.decorate('openResponses', () => open.size);
     fastify.addHook('onRequest', async (request, reply) => {
