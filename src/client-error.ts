@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, toEnvelope } from './errors.js';
@@ -38,7 +39,11 @@ export function clientErrorHandler(requestTimeoutMs: number) {
     const gatewayError = catalogued(error, requestTimeoutMs);
     if (gatewayError.code === 'request_timeout') this.timedOutSockets.add(socket);
     this.log.info({ code: error.code, status: gatewayError.status }, 'client error before a request was routed');
-    if (socket.writable) {
+    // As Node does: an error answer only where it cannot corrupt another one. A pipelined request
+    // that breaks while an earlier answer (a stream) is being sent would otherwise put raw HTTP
+    // into the middle of that answer; the connection is then only closed.
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (socket.writable && (answering == null || !answering.headersSent)) {
       const body = JSON.stringify(toEnvelope(gatewayError, 'req_none'));
       socket.write(
         `HTTP/1.1 ${gatewayError.status} ${gatewayError.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +

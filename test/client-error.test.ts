@@ -60,3 +60,28 @@ t.test('bytes that are not HTTP get the envelope, not a framework body', async (
   t.match(answer, /"code":"malformed_http"/);
   t.notMatch(answer, /"statusCode"/, "not Fastify's own error body");
 });
+
+t.test('a pipelined request that breaks while a stream is being sent closes the connection without writing into the stream', async (t) => {
+  const gw = await startGateway(t, { config: slowStreamConfig });
+  const port = Number(new URL(gw.origin).port);
+  const body = JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'Long, please.' }] });
+  const streamed = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const received = await new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(streamed));
+    let text = '';
+    let broken = false;
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      // The stream has begun: now bytes that are no HTTP request follow on the same connection.
+      if (text.includes('word0') && !broken) {
+        broken = true;
+        socket.write('NOT HTTP AT ALL\r\n\r\n');
+      }
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', () => undefined);
+  });
+  t.match(received, /^HTTP\/1\.1 200 OK\r\n/, 'the stream had started');
+  t.notMatch(received, /HTTP\/1\.1 400/, 'no error answer was written into it');
+  t.notMatch(received, /malformed_http/);
+});
