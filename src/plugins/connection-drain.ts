@@ -28,7 +28,7 @@ declare module 'fastify' {
  * its grace period ends. So those responses are closed here, as Node closes the one that held
  * the socket.
  */
-export function closeQueuedResponsesWithTheirConnection(server: Server): void {
+function closeQueuedResponsesWithTheirConnection(server: Server): void {
   const queuedBySocket = new WeakMap<Socket, Set<ServerResponse>>();
   // After Fastify's own 'request' listener, on every request the server parses (not injected ones).
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {

@@ -1,9 +1,9 @@
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
+import { narrowToAllowedTools } from '../shared/narrow-allowed-tools.js';
 import { invalidField, rejectUnhonouredParameters, unsupportedParameter } from '../shared/unsupported-parameters.js';
 import type { CallOptions, ChatRequest, ProviderSettings } from '../types.js';
 import { applyResponseFormat } from './convert-response-format.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
-import { narrowToAllowedTools } from '../shared/narrow-allowed-tools.js';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.js';
 
 export const PROVIDER_LABEL = 'Anthropic';
