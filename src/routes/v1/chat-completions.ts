@@ -84,7 +84,7 @@ function sendStream(
       call.usage = encoder.usage;
       if (encoder.usageEstimated) call.tokensEstimated = true;
       if (call.usage === null) {
-        // No usage from the provider, or the stream was cut before it came: count what was sent and streamed.
+        // The stream ended before the encoder could count it (cut short, or failed): count what was sent and streamed.
         call.usage = estimateChatUsage(fastify.tokenCounter, body, encoder.producedText());
         call.tokensEstimated = true;
       }
