@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import type { TiktokenBPE } from 'js-tiktoken/lite';
+import { BpeRankTable } from './bpe-rank-table.js';
+import { BpeTokenCount } from './bpe-token-count.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,14 +29,14 @@ const LONG_RUN = new RegExp(`(\\S{${MAX_RUN_CHARACTERS + 1},}|\\s{${MAX_RUN_CHAR
  * rest extrapolated from their tokens per character. The reservation it feeds is settled with the
  * provider's real usage afterwards.
  *
- * The encoder takes about 0.5 s of CPU to build (on a 2-core VM). `warmUp()` builds it at boot
- * (`serve()` does); otherwise the first count builds it, stalling every call in flight.
+ * The encoder takes about 0.1 s of CPU to build. `warmUp()` builds it at boot (`serve()` does);
+ * otherwise the first count builds it, stalling every call in flight.
  */
 export class TokenCounter {
-  private encoder: Tiktoken | undefined;
+  private encoder: BpeTokenCount | undefined;
 
   warmUp(): void {
-    this.encoder ??= countingEncoder(require('js-tiktoken/ranks/o200k_base') as TiktokenBPE);
+    this.encoder ??= o200kCount();
   }
 
   count(text: string): number {
@@ -73,30 +75,17 @@ export class TokenCounter {
 
   private encodePiece(text: string): number {
     if (text === '') return 0;
-    // Special-token text ("<|endoftext|>") in a prompt is ordinary text to count, not an error:
-    // by default js-tiktoken throws on it, which failed the call.
-    return (this.encoder as Tiktoken).encode(text, [], []).length;
+    return (this.encoder as BpeTokenCount).count(text);
   }
 }
 
 /**
- * An encoder for counting only. js-tiktoken's constructor goes through a 200,000-key object and
- * also builds a rank → bytes table that only `decode()` uses (about 40 MB of heap); building the
- * rank map it encodes with straight from the ranks costs about half the CPU and far less memory.
- * Should a later version rename the map, its own constructor is used instead (a test pins the
- * counts against the unmodified encoder either way).
+ * o200k's ranks and pattern, from js-tiktoken's data. Its 2.3 MB module is dropped from the
+ * module cache once read: the table holds all that is needed.
  */
-function countingEncoder(ranks: TiktokenBPE): Tiktoken {
-  const encoder = new Tiktoken({ ...ranks, bpe_ranks: '' });
-  const rankMap = (encoder as unknown as { rankMap?: unknown }).rankMap;
-  if (!(rankMap instanceof Map)) return new Tiktoken(ranks);
-  // Each line: a label, the first rank, then base64 tokens of consecutive ranks. The map is keyed
-  // by the token's bytes joined with commas, as js-tiktoken's encode() looks them up.
-  for (const line of ranks.bpe_ranks.split('\n')) {
-    const fields = line.split(' ');
-    if (fields.length < 3) continue;
-    const firstRank = Number.parseInt(fields[1] as string, 10);
-    for (let index = 2; index < fields.length; index++) rankMap.set(Buffer.from(fields[index] as string, 'base64').join(','), firstRank + index - 2);
-  }
-  return encoder;
+function o200kCount(): BpeTokenCount {
+  const resolved = require.resolve('js-tiktoken/ranks/o200k_base');
+  const ranks = require(resolved) as TiktokenBPE;
+  delete require.cache[resolved];
+  return new BpeTokenCount(BpeRankTable.fromTiktokenRanks(ranks.bpe_ranks), ranks.pat_str);
 }
