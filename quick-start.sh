@@ -152,10 +152,11 @@ rand_hex() {
 
 # ------------------------------------------------------------------ prerequisites
 check_node() {
-  command -v node >/dev/null || fail "Node.js 20 or newer is needed and 'node' is not on the PATH. Install it from https://nodejs.org (or use --docker)."
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]')"
-  [[ "$major" -ge 20 ]] || fail "Node.js 20 or newer is needed; this is $(node --version). Install a newer one from https://nodejs.org (or use --docker)."
+  command -v node >/dev/null || fail "Node.js 20.12 or newer is needed and 'node' is not on the PATH. Install it from https://nodejs.org (or use --docker)."
+  # 20.12 brought crypto.hash(), which hashes every call's key.
+  local recent
+  recent="$(node -p 'const [major, minor] = process.versions.node.split(".").map(Number); major > 20 || (major === 20 && minor >= 12)')"
+  [[ "$recent" == "true" ]] || fail "Node.js 20.12 or newer is needed; this is $(node --version). Install a newer one from https://nodejs.org (or use --docker)."
   command -v npm >/dev/null || fail "npm is needed (it comes with Node.js) and is not on the PATH."
 }
 
@@ -413,6 +414,9 @@ native_start() {
   node dist/cli.js migrate
   local url; url="$(local_url "$port")"
   printf '%s\n' "$url" >"$URL_FILE"
+  # Two glibc malloc arenas instead of up to eight per core: ~25 MB less RSS at no measured CPU
+  # cost (README, Performance). Your own value (environment or .env) wins.
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   if $foreground; then
     # The summary is printed by a helper once the gateway is ready; the gateway itself takes over
     # this process (exec keeps the pid), so Ctrl-C and SIGTERM reach it directly and drain it.

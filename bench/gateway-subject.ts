@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY } from './seed-gateway.js';
 
-/** The environment of a gateway under measurement: its production default log level (info), to a file. */
+/** The environment of a gateway under measurement, as it is deployed: log level info (to a file), two malloc arenas. */
 export function gatewayEnvironment(dataDir: string, configFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -11,6 +11,8 @@ export function gatewayEnvironment(dataDir: string, configFile: string, extra: N
     GATEWAY_CONFIG: configFile,
     GATEWAY_SECRET_KEY: BENCH_SECRET_KEY,
     LOG_LEVEL: 'info',
+    // As quick-start.sh and the Dockerfile start it; `--malloc-arena-max=N` replaces it.
+    MALLOC_ARENA_MAX: '2',
     GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123',
     ...extra,
   };

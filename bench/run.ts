@@ -6,9 +6,9 @@
  *   npm run bench -- --alloc-profile   also samples what the gateway allocates per JSON call, and by whom
  *   npm run bench -- --limited    the calling key and its tenant carry rpm, tpm and budgets (never reached), so the limit step counts
  *   npm run bench -- --redis      --limited, with the counters in Redis (REDIS_URL; --redis=redis://host:port for another one)
- *   npm run bench -- --gateway-flags="--heap-growing-percent=50"
+ *   npm run bench -- --gateway-flags="--max-semi-space-size=8"
  *                                 starts the gateway's node with these flags (the memory/CPU trade-off in the README)
- *   npm run bench -- --malloc-arena-max=2   sets MALLOC_ARENA_MAX (glibc) for the gateway only
+ *   npm run bench -- --malloc-arena-max=8   MALLOC_ARENA_MAX (glibc) for the gateway, instead of the deployed 2
  *   npm run bench -- --rounds=3   runs the whole comparison 3 times and reports medians (see rounds.ts)
  *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json,
  *                                 or latest-profiled.json for a profiled run)
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     zeroErrorsAndNon2xx: summary.non2xx === 0 && summary.errors === 0,
   };
 
-  const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? null };
+  const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? '2' };
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario${rounds > 1 ? `, ${rounds} rounds (medians; CPU per call also as lowest–highest)` : ''}; ${KEY_COUNT} keys in the snapshot${limited ? `; key and tenant limits on, counters ${redis === undefined ? 'in memory' : `in Redis (${redis.url})`}` : ''}`);
   console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax ?? '(unset)'}\n`);
   console.log(`subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors${rounds > 1 ? '  cpu lowest–highest' : ''}`);

@@ -3,10 +3,12 @@ import { buildApp } from './app.js';
 import { EnvError, type Env } from './config/env.js';
 import { ConfigError } from './config/gateway-config.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
+import { capHeapGrowth } from './heap-growth.js';
 import { SecretKeyMismatchError } from './secrets/secret-box.js';
 
 /** Builds the gateway, installs the drain on SIGTERM/SIGINT and listens (`server.js` and `gateway serve`). */
 export async function serve(env: Env): Promise<FastifyInstance> {
+  capHeapGrowth();
   const app = await buildApp({ env });
   // Before the first call, not during it: built lazily, the tokenizer stalled every call in
   // flight for its build time, long enough for the overload guard to shed the next ones.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Gateway API keys: `gw-` + 32 random bytes (base64url). Only the SHA-256 is stored. */
 export const API_KEY_PREFIX = 'gw-';
@@ -13,6 +13,7 @@ export function displayPrefix(secret: string): string {
   return secret.slice(0, API_KEY_PREFIX.length + 6);
 }
 
+/** Runs on every call: the one-shot `hash` is about three times cheaper than a `createHash` object. */
 export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
