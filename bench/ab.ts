@@ -4,6 +4,7 @@
  *   npm run bench:ab                          working tree vs HEAD, 1 connection, 250 calls/s
  *   npm run bench:ab -- --base=HEAD~3         against another commit
  *   npm run bench:ab -- --connections=50 --rate=700 --reps=6 --seconds=6 --out=file.json
+ *   npm run bench:ab -- --stream              streamed calls (20 chunks) instead of JSON ones
  *
  * Why: a shared VM's speed drifts by ±15–40 % between minutes, more than most changes are worth,
  * so two builds measured one after the other compare the minutes as much as the builds. Here
@@ -37,6 +38,7 @@ const rate = numberOption('rate', 250);
 const reps = numberOption('reps', 8);
 const seconds = numberOption('seconds', 6);
 const outFile = option('out') ?? 'bench/results/ab-latest.json';
+const stream = process.argv.includes('--stream');
 const KEY_COUNT = 10_000;
 
 /** A worktree of `ref`, built, sharing this checkout's node_modules. */
@@ -83,11 +85,15 @@ async function main(): Promise<void> {
   try {
     upstream = await startSubject('upstream', process.execPath, ['--import', 'tsx', 'bench/fake-upstream.ts', '20', '0'], process.env, (output) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1]);
     sides.push(await startSide('base', base.serverJs, upstream.url), await startSide('current', 'dist/server.js', upstream.url));
-    const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello.' }] });
+    const messages = [{ role: 'user', content: 'Say hello.' }];
+    const body = JSON.stringify(stream ? { model: 'bench-model', messages, stream: true, stream_options: { include_usage: true } } : { model: 'bench-model', messages });
     const loadBoth = (duration: number) => Promise.all(sides.map((side) => runLoad(side.subject.url, body, { authorization: `Bearer ${side.apiKey}` }, connections, duration, rate)));
     await loadBoth(2); // JIT, keep-alive pools
 
-    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s`);
+    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${stream ? 'streamed' : 'JSON'} calls, ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s`);
+    // Peak RSS of each side over the repetitions, sampled as bench/run.ts does.
+    const peakRssMb = sides.map(() => 0);
+    const rssSampler = setInterval(() => sides.forEach((side, index) => (peakRssMb[index] = Math.max(peakRssMb[index] as number, side.subject.rssMb()))), 200);
     const repetitions: Array<{ baseCpuMsPerCall: number; currentCpuMsPerCall: number; ratio: number; base: LoadResult; current: LoadResult }> = [];
     for (let rep = 1; rep <= reps; rep++) {
       const before = sides.map((side) => side.subject.cpuMs());
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
         `  ${String(rep).padStart(2)}: base ${baseCpuMsPerCall.toFixed(3)} ms/call${failures(baseLoad)}  current ${currentCpuMsPerCall.toFixed(3)} ms/call${failures(currentLoad)}  current/base ${ratio.toFixed(3)}`,
       );
     }
+    clearInterval(rssSampler);
     const ratios = repetitions.map((r) => r.ratio);
     const summary = {
       medianRatio: median(ratios),
@@ -110,12 +117,15 @@ async function main(): Promise<void> {
       medianBaseCpuMsPerCall: median(repetitions.map((r) => r.baseCpuMsPerCall)),
       medianCurrentCpuMsPerCall: median(repetitions.map((r) => r.currentCpuMsPerCall)),
       failures: repetitions.reduce((sum, r) => sum + r.base.non2xx + r.base.errors + r.current.non2xx + r.current.errors, 0),
+      basePeakRssMb: peakRssMb[0] as number,
+      currentPeakRssMb: peakRssMb[1] as number,
     };
-    console.log(`\nCPU per call, current/base: median ${summary.medianRatio.toFixed(3)} (lowest ${summary.lowestRatio.toFixed(3)}, highest ${summary.highestRatio.toFixed(3)}); failures: ${summary.failures}`);
+    console.log(`\nCPU per call, current/base: median ${summary.medianRatio.toFixed(3)} (lowest ${summary.lowestRatio.toFixed(3)}, highest ${summary.highestRatio.toFixed(3)}); peak RSS base ${summary.basePeakRssMb.toFixed(0)} MB, current ${summary.currentPeakRssMb.toFixed(0)} MB; failures: ${summary.failures}`);
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       base: { ref: baseRef, commit: base.commit },
+      calls: stream ? 'stream' : 'json',
       connections,
       ratePerSecond: rate,
       secondsPerRepetition: seconds,

@@ -54,7 +54,7 @@ class NodeStreamResponse extends ResponseBase {
    * the stream's buffer (~64 KiB) then hung until the upstream timeout.
    */
   get body(): ReadableStream<Uint8Array> {
-    this.#webBody ??= pullOnRead(this.#source);
+    this.#webBody ??= withNodeIterator(pullOnRead(this.#source), this.#source);
     return this.#webBody;
   }
 
@@ -104,6 +104,19 @@ function pullOnRead(source: BodyReadable): ReadableStream<Uint8Array> {
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * The SDKs read an SSE body with `for await` when it is async-iterable (and through a reader
+ * only when it is not). A web stream's own iterator takes each chunk through two more promise
+ * hops (the stream's pull, then its reader); this one hands out the Node stream's chunks as
+ * they come. Leaving the loop early destroys the Node stream, as cancelling the web stream does.
+ */
+function withNodeIterator(stream: ReadableStream<Uint8Array>, source: BodyReadable): ReadableStream<Uint8Array> {
+  Object.defineProperty(stream, Symbol.asyncIterator, {
+    value: () => source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
+  });
+  return stream;
 }
 
 function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {

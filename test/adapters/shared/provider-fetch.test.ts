@@ -14,6 +14,33 @@ async function server(t: Test, handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
 }
 
+/** A server that sends two SSE frames, 20 ms apart. */
+function twoFrames(t: Test): Promise<string> {
+  return server(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: 1\n\n');
+    setTimeout(() => res.end('data: 2\n\n'), 20);
+  });
+}
+
+/** A server that sends one SSE frame and never ends; `closed` resolves when the client hangs up. */
+async function endlessStream(t: Test): Promise<{ url: string; closed: Promise<void> }> {
+  let sawClose: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (sawClose = resolve));
+  const url = await server(t, (req, res) => {
+    req.socket.once('close', () => sawClose());
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: 1\n\n');
+  });
+  return { url, closed };
+}
+
+function transportFor(t: Test): ReturnType<typeof createProviderFetch> {
+  const transport = createProviderFetch();
+  t.teardown(() => transport.close());
+  return transport;
+}
+
 async function readBody(req: http.IncomingMessage): Promise<string> {
   const parts: Buffer[] = [];
   for await (const part of req) parts.push(part as Buffer);
@@ -60,14 +87,7 @@ t.test('a body touched, then read whole (the Anthropic SDK\'s way), for an answe
 });
 
 t.test('the body as a web stream, for SSE, arrives chunk by chunk', async (t) => {
-  const url = await server(t, (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('data: 1\n\n');
-    setTimeout(() => res.end('data: 2\n\n'), 20);
-  });
-  const transport = createProviderFetch();
-  t.teardown(() => transport.close());
-  const response = await transport.fetch(url);
+  const response = await transportFor(t).fetch(await twoFrames(t));
   const reader = response.body?.getReader();
   if (reader === undefined) throw new Error('no body');
   const decoder = new TextDecoder();
@@ -76,6 +96,39 @@ t.test('the body as a web stream, for SSE, arrives chunk by chunk', async (t) =>
   let rest = '';
   for (let part = await reader.read(); !part.done; part = await reader.read()) rest += decoder.decode(part.value);
   t.equal(rest, 'data: 2\n\n');
+});
+
+t.test('the body iterated with for await (the SDKs\' way for SSE) yields the chunks as they come', async (t) => {
+  const response = await transportFor(t).fetch(await twoFrames(t));
+  if (response.body === null) throw new Error('no body');
+  const decoder = new TextDecoder();
+  const seen: string[] = [];
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) seen.push(decoder.decode(chunk));
+  t.same(seen, ['data: 1\n\n', 'data: 2\n\n'], 'two chunks, the first before the second was sent');
+  t.equal(response.bodyUsed, true);
+});
+
+t.test('leaving a for-await over the body early hangs up on the server', async (t) => {
+  const { url, closed } = await endlessStream(t);
+  const response = await transportFor(t).fetch(url);
+  if (response.body === null) throw new Error('no body');
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    t.equal(new TextDecoder().decode(chunk), 'data: 1\n\n');
+    break;
+  }
+  await closed;
+  t.pass('the server saw the connection close');
+});
+
+t.test('an abort during a for-await over the body fails the loop with an AbortError', async (t) => {
+  const { url } = await endlessStream(t);
+  const controller = new AbortController();
+  const response = await transportFor(t).fetch(url, { signal: controller.signal });
+  if (response.body === null) throw new Error('no body');
+  const error = await (async () => {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) if (chunk.length > 0) controller.abort();
+  })().then(() => undefined, (e: unknown) => e);
+  t.ok(error instanceof Error && error.name === 'AbortError', `an AbortError (got ${String(error)})`);
 });
 
 t.test('an abort before the answer rejects with an AbortError and hangs up on the server', async (t) => {
@@ -94,14 +147,9 @@ t.test('an abort before the answer rejects with an AbortError and hangs up on th
 });
 
 t.test('an abort while the body streams errors the stream', async (t) => {
-  const url = await server(t, (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('data: 1\n\n'); // and never ends
-  });
-  const transport = createProviderFetch();
-  t.teardown(() => transport.close());
+  const { url } = await endlessStream(t);
   const controller = new AbortController();
-  const response = await transport.fetch(url, { signal: controller.signal });
+  const response = await transportFor(t).fetch(url, { signal: controller.signal });
   const reader = response.body?.getReader();
   if (reader === undefined) throw new Error('no body');
   await reader.read();
