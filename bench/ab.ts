@@ -5,6 +5,7 @@
  *   npm run bench:ab -- --base=HEAD~3         against another commit
  *   npm run bench:ab -- --connections=50 --rate=700 --reps=6 --seconds=6 --out=file.json
  *   npm run bench:ab -- --stream              streamed calls (20 chunks) instead of JSON ones
+ *   npm run bench:ab -- --limited             rpm, tpm and budgets on the calling key and tenant (as bench/run.ts --limited)
  *
  * Why: a shared VM's speed drifts by ±15–40 % between minutes, more than most changes are worth,
  * so two builds measured one after the other compare the minutes as much as the builds. Here
@@ -39,6 +40,7 @@ const reps = numberOption('reps', 8);
 const seconds = numberOption('seconds', 6);
 const outFile = option('out') ?? 'bench/results/ab-latest.json';
 const stream = process.argv.includes('--stream');
+const limited = process.argv.includes('--limited');
 const KEY_COUNT = 10_000;
 
 /** A worktree of `ref`, built, sharing this checkout's node_modules. */
@@ -67,7 +69,7 @@ interface Side {
 }
 
 async function startSide(name: string, serverJs: string, upstreamUrl: string): Promise<Side> {
-  const { dataDir, configFile, apiKey } = prepareGateway(upstreamUrl, KEY_COUNT);
+  const { dataDir, configFile, apiKey } = prepareGateway(upstreamUrl, KEY_COUNT, { limited });
   const subject = await startGateway(name, [serverJs], gatewayEnvironment(dataDir, configFile), dataDir);
   return { name, subject, apiKey };
 }
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     const loadBoth = (duration: number) => Promise.all(sides.map((side) => runLoad(side.subject.url, body, { authorization: `Bearer ${side.apiKey}` }, connections, duration, rate)));
     await loadBoth(2); // JIT, keep-alive pools
 
-    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${stream ? 'streamed' : 'JSON'} calls, ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s`);
+    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${stream ? 'streamed' : 'JSON'} calls${limited ? ' with limits' : ''}, ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s`);
     // Peak RSS of each side over the repetitions, sampled as bench/run.ts does.
     const peakRssMb = sides.map(() => 0);
     const rssSampler = setInterval(() => sides.forEach((side, index) => (peakRssMb[index] = Math.max(peakRssMb[index] as number, side.subject.rssMb()))), 200);
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       base: { ref: baseRef, commit: base.commit },
       calls: stream ? 'stream' : 'json',
+      limited,
       connections,
       ratePerSecond: rate,
       secondsPerRepetition: seconds,
