@@ -6,6 +6,9 @@
  *   npm run bench:ab -- --connections=50 --rate=700 --reps=6 --seconds=6 --out=file.json
  *   npm run bench:ab -- --stream              streamed calls (20 chunks) instead of JSON ones
  *   npm run bench:ab -- --limited             rpm, tpm and budgets on the calling key and tenant (as bench/run.ts --limited)
+ *   npm run bench:ab -- --base=HEAD --current-env=MALLOC_MMAP_THRESHOLD_=131072
+ *                                             the same build twice, the current side with extra environment
+ *                                             (NAME=VALUE, comma-separated): for settings read only at process start
  *
  * Why: a shared VM's speed drifts by ±15–40 % between minutes, more than most changes are worth,
  * so two builds measured one after the other compare the minutes as much as the builds. Here
@@ -41,6 +44,13 @@ const seconds = numberOption('seconds', 6);
 const outFile = option('out') ?? 'bench/results/ab-latest.json';
 const stream = process.argv.includes('--stream');
 const limited = process.argv.includes('--limited');
+/** `--current-env=A=1,B=2`: environment for the current side only. */
+const currentEnv: NodeJS.ProcessEnv = Object.fromEntries(
+  (option('current-env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const KEY_COUNT = 10_000;
 
 /** A worktree of `ref`, built, sharing this checkout's node_modules. */
@@ -68,9 +78,9 @@ interface Side {
   apiKey: string;
 }
 
-async function startSide(name: string, serverJs: string, upstreamUrl: string): Promise<Side> {
+async function startSide(name: string, serverJs: string, upstreamUrl: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Side> {
   const { dataDir, configFile, apiKey } = prepareGateway(upstreamUrl, KEY_COUNT, { limited });
-  const subject = await startGateway(name, [serverJs], gatewayEnvironment(dataDir, configFile), dataDir);
+  const subject = await startGateway(name, [serverJs], gatewayEnvironment(dataDir, configFile, extraEnv), dataDir);
   return { name, subject, apiKey };
 }
 
@@ -86,13 +96,13 @@ async function main(): Promise<void> {
   let upstream: Subject | undefined;
   try {
     upstream = await startSubject('upstream', process.execPath, ['--import', 'tsx', 'bench/fake-upstream.ts', '20', '0'], process.env, (output) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1]);
-    sides.push(await startSide('base', base.serverJs, upstream.url), await startSide('current', 'dist/server.js', upstream.url));
+    sides.push(await startSide('base', base.serverJs, upstream.url), await startSide('current', 'dist/server.js', upstream.url, currentEnv));
     const messages = [{ role: 'user', content: 'Say hello.' }];
     const body = JSON.stringify(stream ? { model: 'bench-model', messages, stream: true, stream_options: { include_usage: true } } : { model: 'bench-model', messages });
     const loadBoth = (duration: number) => Promise.all(sides.map((side) => runLoad(side.subject.url, body, { authorization: `Bearer ${side.apiKey}` }, connections, duration, rate)));
     await loadBoth(2); // JIT, keep-alive pools
 
-    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${stream ? 'streamed' : 'JSON'} calls${limited ? ' with limits' : ''}, ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s`);
+    console.log(`current (working tree) vs base ${baseRef} (${base.commit.slice(0, 10)}): ${stream ? 'streamed' : 'JSON'} calls${limited ? ' with limits' : ''}, ${connections} connection(s), ${rate} calls/s each, ${reps} × ${seconds} s${Object.keys(currentEnv).length > 0 ? `; current side also with ${JSON.stringify(currentEnv)}` : ''}`);
     // Peak RSS of each side over the repetitions, sampled as bench/run.ts does.
     const peakRssMb = sides.map(() => 0);
     const rssSampler = setInterval(() => sides.forEach((side, index) => (peakRssMb[index] = Math.max(peakRssMb[index] as number, side.subject.rssMb()))), 200);
@@ -129,6 +139,7 @@ async function main(): Promise<void> {
       base: { ref: baseRef, commit: base.commit },
       calls: stream ? 'stream' : 'json',
       limited,
+      currentEnv,
       connections,
       ratePerSecond: rate,
       secondsPerRepetition: seconds,

@@ -62,7 +62,7 @@ export async function startBenchUpstream(options: { chunks: number; chunkDelayMs
 }
 
 // Standalone in its own process: `node --import tsx bench/fake-upstream.ts <chunks> <chunkDelayMs>` prints its URL.
-if (process.argv[1]?.endsWith('fake-upstream.ts')) {
+if (/fake-upstream\.[jt]s$/.test(process.argv[1] ?? '')) {
   const upstream = await startBenchUpstream({ chunks: Number(process.argv[2] ?? 20), chunkDelayMs: Number(process.argv[3] ?? 0) });
   process.stdout.write(`${upstream.url}\n`);
 }

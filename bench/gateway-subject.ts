@@ -2,7 +2,12 @@ import path from 'node:path';
 import { startSubject, type Subject } from './subject-process.js';
 import { BENCH_SECRET_KEY } from './seed-gateway.js';
 
-/** The environment of a gateway under measurement, as it is deployed: log level info (to a file), two malloc arenas. */
+/** glibc malloc arenas, as quick-start.sh and the Dockerfile start the gateway. */
+export const DEPLOYED_MALLOC_ARENA_MAX = '2';
+/** glibc's fixed mmap threshold (bytes), as quick-start.sh and the Dockerfile start the gateway. */
+export const DEPLOYED_MALLOC_MMAP_THRESHOLD = '131072';
+
+/** The environment of a gateway under measurement, as it is deployed: log level info (to a file), glibc malloc settings as deployed. */
 export function gatewayEnvironment(dataDir: string, configFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -12,7 +17,8 @@ export function gatewayEnvironment(dataDir: string, configFile: string, extra: N
     GATEWAY_SECRET_KEY: BENCH_SECRET_KEY,
     LOG_LEVEL: 'info',
     // As quick-start.sh and the Dockerfile start it; `--malloc-arena-max=N` replaces it.
-    MALLOC_ARENA_MAX: '2',
+    MALLOC_ARENA_MAX: DEPLOYED_MALLOC_ARENA_MAX,
+    MALLOC_MMAP_THRESHOLD_: DEPLOYED_MALLOC_MMAP_THRESHOLD,
     GATEWAY_ADMIN_PASSWORD: 'bench-admin-password-123',
     ...extra,
   };

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { capHeapGrowth } from '../src/heap-growth.js';
 
 /**
  * The floor: a minimal keep-alive forwarder in node:http. Whatever a Node gateway does, it
@@ -25,8 +26,10 @@ export async function startNullProxy(target: string): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
 }
 
-// Run standalone in its own process so its CPU time can be measured apart: `tsx bench/null-proxy.ts <target>`.
-if (process.argv[1]?.endsWith('null-proxy.ts') && process.argv[2]) {
+// Run standalone in its own process so its CPU time can be measured apart: `node .bench-build/bench/null-proxy.js <target>`
+// (built by `npm run bench`), or `node --import tsx bench/null-proxy.ts <target>`.
+if (/null-proxy\.[jt]s$/.test(process.argv[1] ?? '') && process.argv[2]) {
+  capHeapGrowth(); // as a deployed gateway runs
   const proxy = await startNullProxy(process.argv[2]);
   process.stdout.write(`${proxy.url}\n`);
 }

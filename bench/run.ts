@@ -12,7 +12,8 @@
  *   npm run bench -- --rounds=3   runs the whole comparison 3 times and reports medians (see rounds.ts)
  *   npm run bench -- --out=bench/results/x.json   where to write the results (default latest.json, latest-limited.json,
  *                                 or latest-profiled.json for a profiled run)
- * Prints a table and writes bench/results/latest.json. Needs `npm run build` first.
+ * Prints a table and writes bench/results/latest.json. Run it through `npm run bench`: it builds the
+ * gateway (dist/) and the upstream and floors (.bench-build/) first.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,8 +23,9 @@ import { measureFirstChunk, runLoad } from './load.js';
 import { combineFirstChunks, combineRounds, type FirstChunkResult, type ScenarioResult } from './rounds.js';
 import { startSubject, type Subject } from './subject-process.js';
 import { prepareGateway } from './seed-gateway.js';
-import { gatewayEnvironment, startGateway } from './gateway-subject.js';
+import { DEPLOYED_MALLOC_ARENA_MAX, DEPLOYED_MALLOC_MMAP_THRESHOLD, gatewayEnvironment, startGateway } from './gateway-subject.js';
 import { summarizeProfile } from './profile-summary.js';
+import { HEAP_GROWING_PERCENT } from '../src/heap-growth.js';
 import { summarizeAllocations } from './alloc-profile-summary.js';
 import { openRedisMeter, type RedisMeter } from './redis-meter.js';
 
@@ -43,6 +45,8 @@ const KEY_COUNT = 10_000;
 const WARM_UP_SECONDS = 2;
 const urlLine = (output: string) => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
 const tsx = ['--import', 'tsx'];
+/** The upstream and the floors, compiled by `npm run bench` (tsconfig.bench.json). */
+const BUILT = '.bench-build/bench';
 
 
 async function measure(subject: Subject, scenario: string, body: string, headers: Record<string, string>, connections: number, redis?: RedisMeter): Promise<ScenarioResult> {
@@ -62,9 +66,12 @@ async function measure(subject: Subject, scenario: string, body: string, headers
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
 async function main(): Promise<void> {
-  const upstream = await startSubject('upstream', process.execPath, [...tsx, 'bench/fake-upstream.ts', '20', '0'], process.env, urlLine);
-  const nullProxy = await startSubject('null-proxy', process.execPath, [...tsx, 'bench/null-proxy.ts', upstream.url], process.env, urlLine);
-  const sdkFloor = await startSubject('sdk-floor', process.execPath, [...tsx, 'bench/sdk-floor.ts', upstream.url], process.env, urlLine);
+  // The floors run compiled (as the gateway does: tsx costs memory and CPU of its own) and, like
+  // the gateway, with capped heap growth and the deployed malloc arenas, so their RSS compare.
+  const floorEnv = { ...process.env, MALLOC_ARENA_MAX: mallocArenaMax ?? DEPLOYED_MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_: DEPLOYED_MALLOC_MMAP_THRESHOLD };
+  const upstream = await startSubject('upstream', process.execPath, [`${BUILT}/fake-upstream.js`, '20', '0'], process.env, urlLine);
+  const nullProxy = await startSubject('null-proxy', process.execPath, [`${BUILT}/null-proxy.js`, upstream.url], floorEnv, urlLine);
+  const sdkFloor = await startSubject('sdk-floor', process.execPath, [`${BUILT}/sdk-floor.js`, upstream.url], floorEnv, urlLine);
   const { dataDir, configFile, apiKey } = prepareGateway(upstream.url, KEY_COUNT, { limited });
   const redis = redisUrl === undefined ? undefined : await openRedisMeter(redisUrl);
   const gatewayEnv = gatewayEnvironment(dataDir, configFile, {
@@ -160,9 +167,12 @@ async function main(): Promise<void> {
     zeroErrorsAndNon2xx: summary.non2xx === 0 && summary.errors === 0,
   };
 
-  const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? '2' };
+  const gatewayProcess = { flags: gatewayFlags, mallocArenaMax: mallocArenaMax ?? DEPLOYED_MALLOC_ARENA_MAX, mallocMmapThreshold: DEPLOYED_MALLOC_MMAP_THRESHOLD };
+  // Since 2026-12-07; earlier result files ran the floors under tsx with glibc's and V8's defaults.
+  const floorsProcess = { compiled: true, heapGrowingPercent: HEAP_GROWING_PERCENT, mallocArenaMax: gatewayProcess.mallocArenaMax, mallocMmapThreshold: DEPLOYED_MALLOC_MMAP_THRESHOLD };
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${seconds}s per scenario${rounds > 1 ? `, ${rounds} rounds (medians; CPU per call also as lowest–highest)` : ''}; ${KEY_COUNT} keys in the snapshot${limited ? `; key and tenant limits on, counters ${redis === undefined ? 'in memory' : `in Redis (${redis.url})`}` : ''}`);
-  console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax ?? '(unset)'}\n`);
+  console.log(`gateway node flags: ${gatewayFlags.join(' ') || '(none)'}; MALLOC_ARENA_MAX: ${gatewayProcess.mallocArenaMax}, MALLOC_MMAP_THRESHOLD_: ${DEPLOYED_MALLOC_MMAP_THRESHOLD}`);
+  console.log(`null proxy and SDK floor: compiled, heap growth capped at ${HEAP_GROWING_PERCENT} % as the gateway's, MALLOC_ARENA_MAX: ${floorsProcess.mallocArenaMax}, MALLOC_MMAP_THRESHOLD_: ${DEPLOYED_MALLOC_MMAP_THRESHOLD}\n`);
   console.log(`subject     scenario conns    req/s   p50 ms   p99 ms  cpu ms/req  rss MB  non2xx errors${rounds > 1 ? '  cpu lowest–highest' : ''}`);
   for (const r of results) {
     const range = r.cpuMsPerRequestRange === undefined ? '' : `  ${fmt(r.cpuMsPerRequestRange[0], 3)}–${fmt(r.cpuMsPerRequestRange[1], 3)}`;
@@ -184,7 +194,7 @@ async function main(): Promise<void> {
   console.log('\nsummary:', JSON.stringify(summary, null, 2));
   console.log('targets met:', JSON.stringify(targets, null, 2));
 
-  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, rounds, keyCount: KEY_COUNT, limited, limitCounters: redis === undefined ? 'memory' : 'redis', redisKeysWritten: redisKeys ?? null, gatewayProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
+  const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, secondsPerScenario: seconds, rounds, keyCount: KEY_COUNT, limited, limitCounters: redis === undefined ? 'memory' : 'redis', redisKeysWritten: redisKeys ?? null, gatewayProcess, floorsProcess, results, firstChunk, firstChunkAfterLoad, summary, targets };
   // A profiled run's figures carry the profiler's cost: they never replace the plain runs' files.
   const defaultOut = profile || allocProfile ? 'bench/results/latest-profiled.json' : redis !== undefined ? 'bench/results/latest-redis.json' : limited ? 'bench/results/latest-limited.json' : 'bench/results/latest.json';
   const written = outFile ?? defaultOut;

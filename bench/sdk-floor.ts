@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import OpenAI from 'openai';
 import type { AddressInfo } from 'node:net';
 import { createProviderFetch } from '../src/adapters/shared/provider-fetch.js';
+import { capHeapGrowth } from '../src/heap-growth.js';
 
 /**
  * The second floor: the two pieces every call of this gateway must pass through, with nothing
@@ -36,8 +37,11 @@ export async function startSdkFloor(target: string): Promise<{ url: string; clos
   };
 }
 
-// Standalone in its own process so its CPU time can be measured apart: `node --import tsx bench/sdk-floor.ts <target>`.
-if (process.argv[1]?.endsWith('sdk-floor.ts') && process.argv[2]) {
+// Standalone in its own process so its CPU time can be measured apart: `node .bench-build/bench/sdk-floor.js <target>`
+// (built by `npm run bench`), or `node --import tsx bench/sdk-floor.ts <target>`.
+if (/sdk-floor\.[jt]s$/.test(process.argv[1] ?? '') && process.argv[2]) {
+  // Under the same memory settings as a deployed gateway (serve() does the same), so that their RSS compare.
+  capHeapGrowth();
   const floor = await startSdkFloor(process.argv[2]);
   process.stdout.write(`${floor.url}\n`);
 }
