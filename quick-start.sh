@@ -415,9 +415,9 @@ native_start() {
   local url; url="$(local_url "$port")"
   printf '%s\n' "$url" >"$URL_FILE"
   # Two glibc malloc arenas instead of up to eight per core, and blocks of 128 KiB and more from
-  # mmap (returned to the system when freed) instead of a threshold glibc keeps raising: ~25 and
-  # ~25 MB less RSS at no measured CPU cost (README, Performance). Your own values (environment
-  # or .env) win.
+  # mmap (returned to the system when freed) instead of a threshold glibc keeps raising: each
+  # about 25 MB less RSS, at no measured CPU cost (README, Performance). Your own values
+  # (environment or .env) win.
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
   if $foreground; then

@@ -7,7 +7,7 @@ export const DEPLOYED_MALLOC_ARENA_MAX = '2';
 /** glibc's fixed mmap threshold (bytes), as quick-start.sh and the Dockerfile start the gateway. */
 export const DEPLOYED_MALLOC_MMAP_THRESHOLD = '131072';
 
-/** The environment of a gateway under measurement, as it is deployed: log level info (to a file), glibc malloc settings as deployed. */
+/** The environment of a gateway under measurement, as it is deployed: log level info (to a file), glibc's malloc settings. */
 export function gatewayEnvironment(dataDir: string, configFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,

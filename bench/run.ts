@@ -25,9 +25,9 @@ import { startSubject, type Subject } from './subject-process.js';
 import { prepareGateway } from './seed-gateway.js';
 import { DEPLOYED_MALLOC_ARENA_MAX, DEPLOYED_MALLOC_MMAP_THRESHOLD, gatewayEnvironment, startGateway } from './gateway-subject.js';
 import { summarizeProfile } from './profile-summary.js';
-import { HEAP_GROWING_PERCENT } from '../src/heap-growth.js';
 import { summarizeAllocations } from './alloc-profile-summary.js';
 import { openRedisMeter, type RedisMeter } from './redis-meter.js';
+import { HEAP_GROWING_PERCENT } from '../src/heap-growth.js';
 
 const args = new Set(process.argv.slice(2));
 /** The value of `--name=value` on the command line. */
@@ -67,7 +67,7 @@ const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFix
 
 async function main(): Promise<void> {
   // The floors run compiled (as the gateway does: tsx costs memory and CPU of its own) and, like
-  // the gateway, with capped heap growth and the deployed malloc arenas, so their RSS compare.
+  // the gateway, with capped heap growth and the deployed glibc settings, so their RSS compare.
   const floorEnv = { ...process.env, MALLOC_ARENA_MAX: mallocArenaMax ?? DEPLOYED_MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_: DEPLOYED_MALLOC_MMAP_THRESHOLD };
   const upstream = await startSubject('upstream', process.execPath, [`${BUILT}/fake-upstream.js`, '20', '0'], process.env, urlLine);
   const nullProxy = await startSubject('null-proxy', process.execPath, [`${BUILT}/null-proxy.js`, upstream.url], floorEnv, urlLine);
