@@ -108,7 +108,7 @@ export interface Usage {
 
 /**
  * A choice's log probabilities exactly as an OpenAI(-compatible) provider sent them (`content`,
- * `refusal` token lists); only that adapter has any, when the client asked for `logprobs`.
+ * `refusal` token lists); only that adapter returns them, when the client asked for `logprobs`.
  */
 export type ChoiceLogprobs = { content?: unknown[] | null; refusal?: unknown[] | null; [key: string]: unknown };
 
